@@ -1,0 +1,53 @@
+# qtakes: `make run` serves the site, `make test` runs the tests. Both set everything up first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+DEV_ENV := DJANGO_DEBUG=1
+
+.PHONY: run test lint format migrations-check bench bench-import bench-serve setup serve clean collectstatic browser-deps
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: $(STAMP)
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) $(BIN)/python manage.py import_articles fixtures/
+	@echo
+	@echo "Admin account: run '$(DEV_ENV) $(BIN)/python manage.py createsuperuser' (none is created for you)."
+	@echo "Serving on http://127.0.0.1:$(PORT)/"
+	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+collectstatic: $(STAMP)
+	$(DEV_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+
+test: $(STAMP) collectstatic
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrations-check: $(STAMP)
+	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+bench: bench-import bench-serve
+
+bench-import: $(STAMP)
+	$(BIN)/python bench/import_bench.py
+
+bench-serve: $(STAMP)
+	$(BIN)/python bench/serve_bench.py
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm

@@ -1,0 +1,411 @@
+"""Source files -> database: upsert by url in batches, resolve relations, return a result.
+
+Flow: scan (read bytes, hash, find the url) -> prepare in worker processes (parse, validate,
+render) -> write each batch in one transaction. A batch is all or nothing, so an interrupted
+import leaves whole articles only, and running it again finishes the job.
+"""
+
+import datetime
+import hashlib
+import multiprocessing
+import os
+import re
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.utils import timezone
+
+from . import locks, rendering
+from .models import Article, ArticleKeyword, Keyword, Relation, Subject
+from .source import SourceError, parse_source
+
+IMPORTER_VERSION = f"1.{rendering.RENDERER_VERSION}"
+BATCH_SIZE = 500
+PARALLEL_THRESHOLD = 200  # below this many files, worker start-up costs more than it saves
+URL_LINE = re.compile(rb"^url:[ \t]*(\S+)[ \t]*\r?$", re.MULTILINE)
+
+# Fields the source file owns; an update writes these and nothing else.
+FILE_FIELDS = [
+    "subject", "slug", "source_subject", "source_id", "date", "title", "article_title", "question",
+    "answer_source", "answer", "answer_html", "date_format", "post_on_text", "author", "seo_title",
+    "seo_description", "seo_keywords", "score", "no_index", "schema", "file_name", "source_path",
+    "source_text", "file_hash", "importer_version", "imported_at", "content_changed_at", "edited",
+]  # fmt: skip
+
+
+@dataclass
+class ImportResult:
+    files: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    refused: list = field(default_factory=list)  # SourceError
+    conflicts: list = field(default_factory=list)  # (url, path)
+    relations_resolved: int = 0
+    relations_dangling: int = 0
+    seconds: float = 0.0
+    timings: dict = field(default_factory=lambda: defaultdict(float))
+    dry_run: bool = False
+    interrupted: bool = False
+
+    @property
+    def ok(self):
+        return not self.refused and not self.interrupted
+
+
+@dataclass
+class ScannedFile:
+    path: Path
+    data_hash: str
+    url: str | None
+
+
+@dataclass
+class Prepared:
+    """A parsed and rendered file, ready to write."""
+
+    record: object
+    answer_html: str
+
+
+def find_source_files(paths):
+    """Every ``*.md`` under the given files and folders, each real file once, in a stable order."""
+    found = {}
+    for raw in paths:
+        path = Path(raw)
+        candidates = sorted(path.rglob("*.md")) if path.is_dir() else [path]
+        for candidate in candidates:
+            if candidate.is_dir():
+                continue
+            found.setdefault(os.path.realpath(candidate), candidate)
+    return list(found.values())
+
+
+def import_paths(paths, **options):
+    return Importer(**options).run(find_source_files(paths))
+
+
+class Importer:
+    def __init__(self, *, dry_run=False, overwrite_edits=False, batch_size=BATCH_SIZE, workers=None,
+                 progress=None, max_bytes=None):  # fmt: skip
+        self.dry_run = dry_run
+        self.overwrite_edits = overwrite_edits
+        self.batch_size = batch_size
+        self.workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+        self.progress = progress or (lambda done, total: None)
+        self.max_bytes = max_bytes or settings.QTAKES_MAX_FILE_BYTES
+        self.result = ImportResult(dry_run=dry_run)
+        self.subjects = {}
+        self.new_subject_ids = set()
+
+    def run(self, paths):
+        started = time.perf_counter()
+        self.result.files = len(paths)
+        try:
+            with locks.import_lock():
+                self._run(paths)
+        except KeyboardInterrupt:
+            self.result.interrupted = True
+        self.result.seconds = time.perf_counter() - started
+        return self.result
+
+    def _run(self, paths):
+        clock = time.perf_counter()
+        scanned = self.scan(paths)
+        todo = self.skip_unchanged(scanned)
+        self.result.timings["scan"] += time.perf_counter() - clock
+        done = len(scanned) - len(todo)
+        self.progress(done, len(paths))
+        batches = [todo[i : i + self.batch_size] for i in range(0, len(todo), self.batch_size)]
+        for batch, prepared in self.prepare_batches(batches):
+            clock = time.perf_counter()
+            self.write_batch(batch, prepared)
+            self.result.timings["write"] += time.perf_counter() - clock
+            done += len(batch)
+            self.progress(done, len(paths))
+        if not self.dry_run:
+            self.finish()
+
+    # -- scan ---------------------------------------------------------------------------------
+
+    def scan(self, paths):
+        """Read every file once: hash it and find its url, refusing what cannot be read.
+
+        Two files claiming one url are both refused here, before anything is written.
+        """
+        scanned, claims = [], defaultdict(list)
+        for path in paths:
+            try:
+                size = path.stat().st_size
+                if size > self.max_bytes:
+                    raise SourceError(path, f"file is {size:,} bytes, over the limit of {self.max_bytes:,}")
+                data = path.read_bytes()
+            except OSError as exc:
+                self.result.refused.append(SourceError(path, f"cannot read file: {exc.strerror or exc}"))
+                continue
+            except SourceError as exc:
+                self.result.refused.append(exc)
+                continue
+            match = URL_LINE.search(data)
+            url = match.group(1).decode("utf-8", "replace") if match else None
+            item = ScannedFile(path, hashlib.sha256(data).hexdigest(), url)
+            scanned.append(item)
+            if url:
+                claims[url].append(item)
+        duplicated = set()
+        for url, items in claims.items():
+            if len(items) > 1:
+                for item in items:
+                    others = ", ".join(str(other.path) for other in items if other is not item)
+                    self.result.refused.append(
+                        SourceError(item.path, f"url {url} is also claimed by {others}; neither is imported")
+                    )
+                    duplicated.add(item.path)
+        self.claimed = {url: items[0].path for url, items in claims.items() if len(items) == 1}
+        return [item for item in scanned if item.path not in duplicated]
+
+    def skip_unchanged(self, scanned):
+        """Drop files whose bytes and importer version match what is stored."""
+        current = Article.objects.filter(importer_version=IMPORTER_VERSION)
+        if self.overwrite_edits:
+            current = current.filter(edited=False)
+        stored = dict(current.values_list("url", "file_hash"))
+        todo = []
+        for item in scanned:
+            if item.url and stored.get(item.url) == item.data_hash:
+                self.result.unchanged += 1
+            else:
+                todo.append(item)
+        return todo
+
+    # -- prepare ------------------------------------------------------------------------------
+
+    def prepare_batches(self, batches):
+        """Yield (batch, prepared) pairs; workers prepare the next batch while one is written."""
+        total = sum(len(batch) for batch in batches)
+        if self.workers < 2 or total < PARALLEL_THRESHOLD:
+            for batch in batches:
+                yield batch, [prepare_file(item.path, self.max_bytes) for item in batch]
+            return
+        context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+        # Workers never touch the database (prepare_file is pure), so the parent's connection stays.
+        with context.Pool(self.workers) as pool:
+            chunk = max(1, self.batch_size // (self.workers * 4))
+            pending = None
+            for batch in batches:
+                submitted = pool.map_async(prepare_file_args, [(i.path, self.max_bytes) for i in batch], chunk)
+                if pending:
+                    yield pending[0], pending[1].get()
+                pending = (batch, submitted)
+            if pending:
+                yield pending[0], pending[1].get()
+
+    # -- write --------------------------------------------------------------------------------
+
+    def write_batch(self, batch, prepared):
+        ready = []
+        for item, outcome in zip(batch, prepared, strict=True):
+            if isinstance(outcome, SourceError):
+                self.result.refused.append(outcome)
+            elif self.claimed.get(outcome.record.url, item.path) != item.path:
+                other = self.claimed[outcome.record.url]
+                self.result.refused.append(
+                    SourceError(item.path, f"url {outcome.record.url} is also claimed by {other}; not imported")
+                )
+            else:
+                ready.append(outcome)
+        if not ready:
+            return
+        if self.dry_run:
+            existing = set(Article.objects.filter(url__in=[p.record.url for p in ready]).values_list("url", flat=True))
+            self.result.updated += sum(p.record.url in existing for p in ready)
+            self.result.created += sum(p.record.url not in existing for p in ready)
+            return
+        with transaction.atomic():
+            self._write(ready)
+
+    def _write(self, ready):
+        now = timezone.now()
+        existing = {
+            article.url: article
+            for article in Article.objects.filter(url__in=[p.record.url for p in ready]).only(
+                "id", "url", "file_hash", "edited", "content_changed_at"
+            )
+        }
+        to_create, to_update = [], []
+        for prepared in ready:
+            record = prepared.record
+            article = existing.get(record.url)
+            if article is None:
+                article = Article(url=record.url, status=Article.Status.PUBLISHED, publish_at=start_of(record.date))
+                article.content_changed_at = start_of(record.date)
+                to_create.append((article, record))
+            elif article.edited and not self.overwrite_edits:
+                self.result.conflicts.append((record.url, record.path))
+                continue
+            else:
+                if article.file_hash != record.file_hash:
+                    article.content_changed_at = now
+                to_update.append((article, record))
+            fill_article(article, record, prepared.answer_html, self.subject_for(record), now)
+
+        Article.objects.bulk_create([article for article, _ in to_create], batch_size=250)
+        if to_create and to_create[0][0].pk is None:  # backends that do not return ids
+            ids = dict(Article.objects.filter(url__in=[a.url for a, _ in to_create]).values_list("url", "id"))
+            for article, _ in to_create:
+                article.pk = ids[article.url]
+        if to_update:
+            Article.objects.bulk_update([article for article, _ in to_update], FILE_FIELDS, batch_size=250)
+            updated_ids = [article.pk for article, _ in to_update]
+            Relation.objects.filter(source_id__in=updated_ids).delete()
+            ArticleKeyword.objects.filter(content_object_id__in=updated_ids).delete()
+        written = to_create + to_update
+        self.write_keywords(written)
+        self.write_relations(written)
+        self.result.created += len(to_create)
+        self.result.updated += len(to_update)
+
+    def subject_for(self, record):
+        subject = self.subjects.get(record.subject_slug)
+        if subject is None:
+            subject, created = Subject.objects.get_or_create(
+                slug=record.subject_slug, defaults={"name": record.subject_name}
+            )
+            if created:
+                self.new_subject_ids.add(subject.pk)
+            self.subjects[record.subject_slug] = subject
+        return subject
+
+    def write_keywords(self, written):
+        by_slug = {}
+        for _, record in written:
+            for slug, name in record.keywords:
+                by_slug.setdefault(slug, name)
+        if not by_slug:
+            return
+        known = dict(Keyword.objects.filter(slug__in=by_slug).values_list("slug", "id"))
+        missing = [Keyword(slug=slug, name=name) for slug, name in by_slug.items() if slug not in known]
+        if missing:
+            # A name can be taken by another slug only in odd cases ("C++" vs "C"); the slug decides.
+            taken = set(Keyword.objects.filter(name__in=[k.name for k in missing]).values_list("name", flat=True))
+            for keyword in missing:
+                if keyword.name in taken:
+                    keyword.name = f"{keyword.name} ({keyword.slug})"
+            Keyword.objects.bulk_create(missing, ignore_conflicts=True)
+            known = dict(Keyword.objects.filter(slug__in=by_slug).values_list("slug", "id"))
+        insert_rows(
+            ArticleKeyword,
+            ["content_object", "tag"],
+            {(article.pk, known[slug]) for article, record in written for slug, _ in record.keywords},
+        )
+
+    def write_relations(self, written):
+        target_urls = {entry.url for _, record in written for entry in record.related}
+        targets = dict(Article.objects.filter(url__in=target_urls).values_list("url", "id"))
+        rows = [
+            (article.pk, position, entry.url, entry.title, entry.subject, entry.source_id, targets.get(entry.url))
+            for article, record in written
+            for position, entry in enumerate(record.related, start=1)
+        ]
+        insert_rows(
+            Relation,
+            ["source", "position", "target_url", "target_title", "target_subject", "target_source_id", "target"],
+            rows,
+        )
+        self.result.relations_resolved += sum(row[-1] is not None for row in rows)
+        # Relations written earlier (this run or before) that waited for these articles.
+        self.result.relations_resolved += resolve_relations([article.url for article, _ in written])
+
+    def finish(self):
+        """Name new subjects by the spelling their files use most; count dangling relations."""
+        for subject_id in self.new_subject_ids:
+            spellings = (
+                Article.objects.filter(subject_id=subject_id)
+                .values("source_subject")
+                .annotate(n=Count("id"))
+                .order_by("-n", "source_subject")
+            )
+            if spellings:
+                Subject.objects.filter(pk=subject_id).update(name=spellings[0]["source_subject"])
+        self.result.relations_dangling = Relation.objects.filter(target__isnull=True).count()
+
+
+def insert_rows(model, field_names, rows):
+    """Insert plain tuples with one executemany: far cheaper than bulk_create for link tables."""
+    if not rows:
+        return
+    columns = [model._meta.get_field(name).column for name in field_names]
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        connection.ops.quote_name(model._meta.db_table),
+        ", ".join(connection.ops.quote_name(column) for column in columns),
+        ", ".join(["%s"] * len(columns)),
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, list(rows))
+
+
+def resolve_relations(urls):
+    """Point waiting relations at the articles that now exist at these urls; return how many."""
+    return (
+        Relation.objects.filter(target__isnull=True, target_url__in=urls)
+        .update(target_id=Subquery(Article.objects.filter(url=OuterRef("target_url")).values("id")[:1]))
+    )
+
+
+def fill_article(article, record, answer_html, subject, now):
+    article.subject = subject
+    article.slug = record.slug
+    article.source_subject = record.subject_name
+    article.source_id = record.source_id
+    article.date = record.date
+    article.title = record.title
+    article.article_title = record.article_title
+    article.question = record.question
+    article.answer_source = record.answer_source
+    article.answer = record.answer
+    article.answer_html = answer_html
+    article.date_format = record.date_format
+    article.post_on_text = record.post_on_text
+    article.author = record.author
+    article.seo_title = record.seo_title
+    article.seo_description = record.seo_description
+    article.seo_keywords = record.seo_keywords
+    article.score = record.score
+    article.no_index = record.no_index
+    article.schema = record.schema
+    article.file_name = record.file_name
+    article.source_path = record.path
+    article.source_text = record.source_text
+    article.file_hash = record.file_hash
+    article.importer_version = IMPORTER_VERSION
+    article.imported_at = now
+    article.edited = False
+
+
+def start_of(day):
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC)
+
+
+def prepare_file(path, max_bytes):
+    """Parse, validate and render one file: a Prepared, or the SourceError saying why not."""
+    try:
+        data = Path(path).read_bytes()
+        if len(data) > max_bytes:
+            raise SourceError(path, f"file is {len(data):,} bytes, over the limit of {max_bytes:,}")
+        record = parse_source(data, path)
+        return Prepared(record, rendering.render_markdown(record.answer))
+    except SourceError as exc:
+        return exc
+    except OSError as exc:
+        return SourceError(path, f"cannot read file: {exc.strerror or exc}")
+    except Exception as exc:  # a renderer bug must refuse one file, not end the run
+        return SourceError(path, f"cannot render: {type(exc).__name__}: {exc}")
+
+
+def prepare_file_args(args):
+    return prepare_file(*args)

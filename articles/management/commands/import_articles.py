@@ -1,0 +1,72 @@
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from articles.importer import import_paths
+from articles.locks import ImportBusy
+
+
+class Command(BaseCommand):
+    help = "Import QuickTakes source files (*.md, folders searched recursively) into the database."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", help="Files or folders.")
+        parser.add_argument("--dry-run", action="store_true", help="Validate everything, write nothing.")
+        parser.add_argument(
+            "--overwrite-edits", action="store_true", help="Apply the files over articles edited in the admin."
+        )
+        parser.add_argument("--batch-size", type=int, default=500)
+        parser.add_argument("--workers", type=int, default=None, help="Processes that parse and render.")
+
+    def handle(self, *args, **options):
+        paths = options["paths"]
+        verbosity = options["verbosity"]
+        show_progress = verbosity >= 1 and self.stdout.isatty()
+        try:
+            result = import_paths(
+                paths,
+                dry_run=options["dry_run"],
+                overwrite_edits=options["overwrite_edits"],
+                batch_size=options["batch_size"],
+                workers=options["workers"],
+                progress=self.show_progress if show_progress else None,
+            )
+        except ImportBusy as exc:
+            raise CommandError(str(exc)) from None
+        if show_progress:
+            self.stdout.write("")
+        for error in result.refused:
+            self.stderr.write(f"refused {error}")
+        for url, path in result.conflicts:
+            self.stderr.write(
+                f"conflict {path}: {url} was edited in the admin; kept the edit (--overwrite-edits applies the file)"
+            )
+        if verbosity >= 1:
+            self.stdout.write(summary(result))
+        if verbosity >= 2:
+            timings = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in result.timings.items())
+            self.stdout.write(f"time in main process: {timings}")
+        if result.interrupted:
+            raise CommandError("interrupted: whole batches were kept; run the same command again to finish")
+        if result.refused:
+            raise CommandError(f"{len(result.refused)} file(s) refused")
+
+    def show_progress(self, done, total):
+        sys.stdout.write(f"\r{done:,}/{total:,} files")
+        sys.stdout.flush()
+
+
+def summary(result):
+    lead = "Dry run, nothing written: would have" if result.dry_run else "Imported"
+    if result.dry_run:
+        return (
+            f"{lead} created {result.created}, updated {result.updated}; unchanged {result.unchanged}, "
+            f"refused {len(result.refused)} ({result.files} files, {result.seconds:.1f}s)"
+        )
+    nothing = " Nothing changed." if not (result.created or result.updated) else ""
+    return (
+        f"{lead} {result.files} files in {result.seconds:.1f}s: created {result.created}, "
+        f"updated {result.updated}, unchanged {result.unchanged}, refused {len(result.refused)}, "
+        f"conflicts {len(result.conflicts)}; relations resolved {result.relations_resolved}, "
+        f"dangling {result.relations_dangling}.{nothing}"
+    )

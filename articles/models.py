@@ -1,0 +1,178 @@
+"""Subjects, articles and the relations between them.
+
+An article's identity is its ``url`` (source ids are not unique); a subject's is its slug.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+from taggit.models import TagBase, TaggedItemBase
+
+# Lengths measured over the whole corpus (FORMAT.md), with headroom.
+URL_LENGTH = 400
+SLUG_LENGTH = 300
+TITLE_LENGTH = 500
+
+
+class Keyword(TagBase):
+    """A keyword; its slug is its identity. Real keywords run to 139 characters."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def get_absolute_url(self):
+        return reverse("articles:keyword", kwargs={"slug": self.slug})
+
+
+class Subject(models.Model):
+    slug = models.SlugField(max_length=100, unique=True, allow_unicode=False)
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:subject", kwargs={"subject": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """What the public sees: published, and its publish time reached."""
+        return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=now or timezone.now())
+
+    def indexable(self, now=None):
+        """What search engines are offered: published and not ``no_index``."""
+        return self.published(now).filter(no_index=False)
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        PUBLISHED = "published", "Published"
+        DRAFT = "draft", "Draft"
+        REMOVED = "removed", "Removed"
+
+    # Identity and place.
+    url = models.CharField(max_length=URL_LENGTH, unique=True)
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="articles")
+    slug = models.CharField(max_length=SLUG_LENGTH, help_text="The url's last part: file_name without .md.")
+    source_subject = models.CharField(max_length=200, help_text="The subject as the file spells it.")
+
+    # Content, as the file has it (the file owns these fields).
+    source_id = models.IntegerField("source id", help_text="The file's id: not unique, may be negative.")
+    date = models.DateField()
+    title = models.CharField(max_length=TITLE_LENGTH)
+    article_title = models.CharField(max_length=TITLE_LENGTH)
+    question = models.CharField(max_length=TITLE_LENGTH)
+    answer_source = models.TextField(help_text="The answer as written in the file (\\n encoded).")
+    answer = models.TextField(help_text="The answer's Markdown.")
+    answer_html = models.TextField(editable=False, help_text="Rendered from the Markdown on import or save.")
+    date_format = models.CharField(max_length=100, default="MMM DD, YYYY")
+    post_on_text = models.CharField(max_length=200, default="Posted on")
+    author = models.CharField(max_length=200, default="QuickTakes")
+    seo_title = models.CharField("SEO title", max_length=TITLE_LENGTH, blank=True)
+    seo_description = models.TextField("SEO description", blank=True)
+    seo_keywords = models.TextField("SEO keywords", blank=True)
+    score = models.FloatField(null=True, blank=True)
+    no_index = models.BooleanField(default=False, help_text="Hide from search engines.")
+    schema = models.CharField(max_length=100, default="default")
+    keywords = TaggableManager(
+        through="ArticleKeyword", blank=True, help_text="Comma-separated; one keyword per slug."
+    )
+
+    # Source: where it came from, exactly as read.
+    file_name = models.CharField(max_length=SLUG_LENGTH + 3)
+    source_path = models.CharField(max_length=1000, blank=True)
+    source_text = models.TextField(blank=True, help_text="The whole source file as read.")
+    file_hash = models.CharField(max_length=64, blank=True)
+    importer_version = models.CharField(max_length=20, blank=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+    content_changed_at = models.DateTimeField(default=timezone.now, help_text="Sitemap lastmod.")
+    edited = models.BooleanField(default=False, help_text="Changed in the admin since the last import.")
+
+    # Publishing: the site owns these fields.
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    publish_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at", "-id"]
+        indexes = [
+            models.Index(fields=["subject", "-publish_at", "-id"], name="article_subject_latest"),
+            models.Index(fields=["-publish_at", "-id"], name="article_latest"),
+            models.Index(fields=["source_id"], name="article_source_id"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["subject", "slug"], name="article_unique_subject_slug"),
+            models.CheckConstraint(condition=Q(url__startswith="/learn/"), name="article_url_is_site_path"),
+        ]
+
+    def __str__(self):
+        return self.question
+
+    def get_absolute_url(self):
+        return self.url
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()
+
+
+class ArticleKeyword(TaggedItemBase):
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="keyword_items")
+    tag = models.ForeignKey(Keyword, on_delete=models.CASCADE, related_name="article_items")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="articlekeyword_unique"),
+        ]
+
+
+class Relation(models.Model):
+    """One distinct related-article target of a file, in the file's order."""
+
+    source = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="relations")
+    position = models.PositiveSmallIntegerField()
+    target_url = models.CharField(max_length=URL_LENGTH, db_index=True)
+    target_title = models.CharField(max_length=TITLE_LENGTH, blank=True)
+    target_subject = models.CharField(max_length=200, blank=True)
+    target_source_id = models.IntegerField(null=True, blank=True)
+    target = models.ForeignKey(
+        Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="inbound_relations"
+    )
+
+    class Meta:
+        ordering = ["source", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target_url"], name="relation_unique_target"),
+            models.UniqueConstraint(fields=["source", "position"], name="relation_unique_position"),
+        ]
+
+    def __str__(self):
+        return f"{self.source_id} -> {self.target_url}"
+
+    @property
+    def is_dangling(self):
+        return self.target_id is None
+
+
+class Redirect(models.Model):
+    """A permanent redirect left behind when an article's url moves."""
+
+    old_url = models.CharField(max_length=URL_LENGTH, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_url"]
+
+    def __str__(self):
+        return f"{self.old_url} -> {self.article.url}"

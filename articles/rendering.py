@@ -1,0 +1,367 @@
+"""Markdown -> safe HTML for article answers (math, code, sanitising), and date patterns.
+
+Everything here is pure Python with no Django dependency, so the importer, the admin and the tests can
+all call it. `render_markdown` runs once per article at import time; its output is stored.
+"""
+
+import datetime
+import functools
+import re
+
+import nh3
+from latex2mathml.converter import convert as latex_to_mathml
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml, unescapeAll
+from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+# Bump whenever the HTML produced for the same Markdown changes, so stored HTML can be re-rendered.
+RENDERER_VERSION = "1"
+
+# ---------------------------------------------------------------------------------------------------------
+# Math
+# ---------------------------------------------------------------------------------------------------------
+
+# Block-level display math: an opening line starting with the delimiter, a closing line ending with it.
+_BLOCK_MATH_DELIMITERS = {"$$": "$$", "\\[": "\\]"}
+
+
+@functools.lru_cache(maxsize=8192)
+def _mathml(tex: str, display: bool) -> str:
+    """MathML for `tex`, or the escaped source when latex2mathml cannot convert it."""
+    try:
+        return latex_to_mathml(tex, display="block" if display else "inline")
+    except Exception:  # latex2mathml raises many types (and RecursionError) on malformed input
+        return f'<code class="math-error">{escapeHtml(tex.strip())}</code>'
+
+
+def _find_unescaped(src: str, needle: str, start: int, end: int) -> int:
+    """Index of the first `needle` in src[start:end] not preceded by an odd run of backslashes, or -1."""
+    pos = src.find(needle, start, end)
+    while pos != -1:
+        backslashes = 0
+        while pos - backslashes - 1 >= start and src[pos - backslashes - 1] == "\\":
+            backslashes += 1
+        if backslashes % 2 == 0:
+            return pos
+        pos = src.find(needle, pos + 1, end)
+    return -1
+
+
+def _is_money(content: str, after: str) -> bool:
+    """Whether a `$...$` candidate is really two prices, as in "$5 and $10" or "$5 (or $x$)".
+
+    The corpus writes inline math both tight (`$x$`) and padded (`$ x $`), so the pandoc rule (no space
+    inside the dollars) would lose hundreds of formulas. Prices still give themselves away: the closing
+    `$` starts another amount (a digit follows), or the padding is lopsided ("$5 and $").
+    """
+    if after.isdigit():
+        return True
+    return content[0].isspace() != content[-1].isspace()
+
+
+def _math_inline(state, silent: bool) -> bool:
+    """Inline rule for `$...$`, `$$...$$`, `\\(...\\)` and `\\[...\\]` inside a paragraph."""
+    src, start, end = state.src, state.pos, state.posMax
+    two = src[start : start + 2]
+    if two in ("\\(", "\\["):
+        opener, closer, display = two, "\\)" if two == "\\(" else "\\]", two == "\\["
+        close = src.find(closer, start + 2, end)
+    elif two == "$$":
+        opener, closer, display = two, two, True
+        close = _find_unescaped(src, closer, start + 2, end)
+    elif two[:1] == "$":
+        opener, closer, display = "$", "$", False
+        close = _find_unescaped(src, closer, start + 1, end)
+    else:
+        return False
+    if close == -1:
+        return False
+    content = src[start + len(opener) : close]
+    if not content.strip():
+        return False
+    after = src[close + len(closer) : close + len(closer) + 1]
+    if opener == "$" and _is_money(content, after):
+        return False
+    if not silent:
+        token = state.push("math_display" if display else "math_inline", "math", 0)
+        token.content = content
+        token.markup = opener
+    state.pos = close + len(closer)
+    return True
+
+
+def _math_block(state, start_line: int, end_line: int, silent: bool) -> bool:
+    """Block rule for display math whose delimiters open and close lines; it may interrupt a paragraph."""
+    if state.is_code_block(start_line):
+        return False
+    first = state.src[state.bMarks[start_line] + state.tShift[start_line] : state.eMarks[start_line]].rstrip()
+    closer = _BLOCK_MATH_DELIMITERS.get(first[:2])
+    if closer is None:
+        return False
+    rest = first[2:]
+    if closer in rest:
+        # Closed on the same line: only a block when nothing follows the closer ("$$a$$ and $$b$$" is not).
+        if rest.find(closer) != len(rest) - len(closer):
+            return False
+        lines, last_line = [rest[: -len(closer)]], start_line
+    else:
+        lines, last_line = _block_math_lines(state, rest, closer, start_line, end_line)
+        if lines is None:
+            return False
+    tex = "\n".join(lines)
+    if not tex.strip():
+        return False
+    if silent:
+        return True
+    state.line = last_line + 1
+    token = state.push("math_block", "math", 0)
+    token.block = True
+    token.content = tex
+    token.markup = first[:2]
+    token.map = [start_line, state.line]
+    return True
+
+
+def _block_math_lines(state, rest: str, closer: str, start_line: int, end_line: int):
+    """Lines of a multi-line display block up to the line ending with `closer`, or (None, None).
+
+    A blank line or a dedent out of the enclosing container ends the search: LaTeX forbids blank lines in
+    math, and an unclosed `$$` must not swallow the rest of the answer.
+    """
+    lines = [rest]
+    for line in range(start_line + 1, end_line):
+        begin = state.bMarks[line] + state.tShift[line]
+        text = state.src[begin : state.eMarks[line]].rstrip()
+        if not text or state.sCount[line] < state.blkIndent:
+            return None, None
+        if text.endswith(closer):
+            lines.append(text[: -len(closer)])
+            return lines, line
+        if closer in text:
+            return None, None
+        lines.append(text)
+    return None, None
+
+
+def _render_math_inline(self, tokens, idx, options, env) -> str:
+    return _mathml(tokens[idx].content, False)
+
+
+def _render_math_display(self, tokens, idx, options, env) -> str:
+    return _mathml(tokens[idx].content, True)
+
+
+def _render_math_block(self, tokens, idx, options, env) -> str:
+    return _mathml(tokens[idx].content, True) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Code
+# ---------------------------------------------------------------------------------------------------------
+
+_CODE_CSS_CLASS = "highlight"
+_TOKEN_CLASS_PREFIX = "hl-"
+_FORMATTER = HtmlFormatter(nowrap=True, classprefix=_TOKEN_CLASS_PREFIX)
+# Fence names the corpus uses that Pygments does not know under that name.
+_LANGUAGE_ALIASES = {"cmd": "batch"}
+_LANGUAGE_CHARS = re.compile(r"[^a-z0-9_+#.-]")
+
+
+@functools.lru_cache(maxsize=256)
+def _lexer(language: str):
+    try:
+        return get_lexer_by_name(_LANGUAGE_ALIASES.get(language, language))
+    except ClassNotFound:
+        return None
+
+
+def _render_code(code: str, info: str) -> str:
+    words = unescapeAll(info).split()
+    language = _LANGUAGE_CHARS.sub("", words[0].lower()) if words else ""
+    lexer = _lexer(language) if language else None
+    body = highlight(code, lexer, _FORMATTER) if lexer else escapeHtml(code)
+    code_class = f' class="language-{language}"' if language else ""
+    # tabindex: a horizontally scrolling block must be reachable from the keyboard.
+    return f'<pre class="{_CODE_CSS_CLASS}" tabindex="0"><code{code_class}>{body}</code></pre>\n'
+
+
+def _render_fence(self, tokens, idx, options, env) -> str:
+    return _render_code(tokens[idx].content, tokens[idx].info)
+
+
+def _render_code_block(self, tokens, idx, options, env) -> str:
+    return _render_code(tokens[idx].content, "")
+
+
+def highlight_css() -> str:
+    """CSS for the highlighted code blocks: a light theme, and a dark one under prefers-color-scheme."""
+    light = _style_rules("default")
+    # The reset stops light-theme bold/italic leaking into dark tokens that do not set them.
+    dark = _style_rules("github-dark")
+    reset = f'.{_CODE_CSS_CLASS} [class^="{_TOKEN_CLASS_PREFIX}"] {{ font-weight: normal; font-style: normal }}'
+    indented = "\n".join("  " + line for line in [reset, *dark.splitlines()])
+    return f"{light}\n\n@media (prefers-color-scheme: dark) {{\n{indented}\n}}\n"
+
+
+def _style_rules(style: str) -> str:
+    # Not get_style_defs(): it also emits unscoped `pre` and line-number rules that would leak site-wide.
+    formatter = HtmlFormatter(style=style, classprefix=_TOKEN_CLASS_PREFIX)
+    selector = f".{_CODE_CSS_CLASS}"
+    rules = formatter.get_background_style_defs(selector) + formatter.get_token_style_defs(selector)
+    return "\n".join(rules)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Markdown
+# ---------------------------------------------------------------------------------------------------------
+
+_SAFE_SCHEMES = {"http", "https", "mailto"}
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
+
+
+def _validate_link(url: str) -> bool:
+    """Allow relative links and the safe schemes only; anything else stays literal text."""
+    match = _SCHEME.match(url)
+    return match is None or match.group(1).lower() in _SAFE_SCHEMES
+
+
+def _adjust_tokens(state) -> None:
+    """Demote h1 (the page's h1 is the question) and turn table alignment styles into classes."""
+    for token in state.tokens:
+        if token.type in ("heading_open", "heading_close") and token.tag == "h1":
+            token.tag = "h2"
+        elif token.type in ("th_open", "td_open") and "style" in token.attrs:
+            align = str(token.attrs.pop("style")).partition(":")[2]
+            token.attrSet("class", f"align-{align}")
+
+
+def _render_table_open(self, tokens, idx, options, env) -> str:
+    return '<div class="table-wrap" tabindex="0"><table>\n'
+
+
+def _render_table_close(self, tokens, idx, options, env) -> str:
+    return "</table></div>\n"
+
+
+def _render_image(self, tokens, idx, options, env) -> str:
+    # Answers carry no images; a stray one becomes a link so no third-party fetch happens on page load.
+    token = tokens[idx]
+    alt = escapeHtml(self.renderInlineAsText(token.children, options, env))
+    return f'<a href="{escapeHtml(str(token.attrGet("src")))}">{alt}</a>'
+
+
+def _build_markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    md.use(gfm_autolink_plugin)
+    md.validateLink = _validate_link
+    # Before "escape" so that \( and \[ are math, not escaped punctuation.
+    md.inline.ruler.before("escape", "math_inline", _math_inline)
+    md.block.ruler.before(
+        "fence", "math_block", _math_block, {"alt": ["paragraph", "reference", "blockquote", "list"]}
+    )
+    md.core.ruler.push("adjust_tokens", _adjust_tokens)
+    renderers = {
+        "math_inline": _render_math_inline,
+        "math_display": _render_math_display,
+        "math_block": _render_math_block,
+        "fence": _render_fence,
+        "code_block": _render_code_block,
+        "table_open": _render_table_open,
+        "table_close": _render_table_close,
+        "image": _render_image,
+    }
+    for name, function in renderers.items():
+        md.add_render_rule(name, function)
+    return md
+
+
+_MARKDOWN = _build_markdown()
+
+# ---------------------------------------------------------------------------------------------------------
+# Sanitising
+# ---------------------------------------------------------------------------------------------------------
+
+_HTML_TAGS = {
+    "a", "blockquote", "br", "code", "del", "div", "em", "h2", "h3", "h4", "h5", "h6", "hr", "li", "ol",
+    "p", "pre", "s", "span", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul",
+}  # fmt: skip
+_MATHML_TAGS = {
+    "math", "annotation", "semantics", "menclose", "merror", "mfrac", "mi", "mmultiscripts", "mn", "mo",
+    "mover", "mpadded", "mphantom", "mprescripts", "mroot", "mrow", "ms", "mspace", "msqrt", "mstyle",
+    "msub", "msubsup", "msup", "mtable", "mtd", "mtext", "mtr", "munder", "munderover", "none",
+}  # fmt: skip
+# No href: old Firefox honoured it on any MathML element.
+_MATHML_ATTRIBUTES = {
+    "accent", "accentunder", "columnalign", "columnlines", "columnspacing", "columnspan", "depth",
+    "display", "displaystyle", "encoding", "fence", "form", "frame", "framespacing", "height", "largeop",
+    "linethickness", "lspace", "mathbackground", "mathcolor", "mathsize", "mathvariant", "maxsize",
+    "minsize", "movablelimits", "notation", "rowalign", "rowlines", "rowspacing", "rowspan", "rspace",
+    "scriptlevel", "separator", "stretchy", "symmetric", "voffset", "width", "xmlns",
+}  # fmt: skip
+_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "ol": {"start"},
+    "pre": {"class", "tabindex"},
+    "div": {"class", "tabindex"},
+    "code": {"class"},
+    "span": {"class"},
+    "th": {"class"},
+    "td": {"class"},
+    **{tag: _MATHML_ATTRIBUTES for tag in _MATHML_TAGS},
+}
+_CLEANER = nh3.Cleaner(
+    tags=_HTML_TAGS | _MATHML_TAGS,
+    attributes=_ATTRIBUTES,
+    url_schemes=_SAFE_SCHEMES,
+    link_rel="nofollow noopener",
+)
+
+
+def render_markdown(text: str) -> str:
+    """Sanitised HTML for an article answer written in Markdown with TeX math."""
+    return _CLEANER.clean(_MARKDOWN.render(text))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Dates
+# ---------------------------------------------------------------------------------------------------------
+
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# Longest tokens first, so "MMMM" is not read as "MM" twice.
+_DATE_TOKEN = re.compile(r"\[([^\]]*)\]|YYYY|YY|MMMM|MMM|MM|M|Do|DD|D|dddd|ddd")
+_DATE_FIELDS = {
+    "YYYY": lambda d: f"{d.year:04d}",
+    "YY": lambda d: f"{d.year % 100:02d}",
+    "MMMM": lambda d: _MONTHS[d.month - 1],
+    "MMM": lambda d: _MONTHS[d.month - 1][:3],
+    "MM": lambda d: f"{d.month:02d}",
+    "M": lambda d: str(d.month),
+    "Do": lambda d: _ordinal(d.day),
+    "DD": lambda d: f"{d.day:02d}",
+    "D": lambda d: str(d.day),
+    "dddd": lambda d: _WEEKDAYS[d.weekday()],
+    "ddd": lambda d: _WEEKDAYS[d.weekday()][:3],
+}
+
+
+def _ordinal(day: int) -> str:
+    suffix = "th" if 11 <= day % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"{day}{suffix}"
+
+
+def format_date(value: datetime.date, pattern: str) -> str:
+    """Format `value` with a moment.js-style pattern ("MMM DD, YYYY" -> "Dec 25, 2024"), in English."""
+
+    def replace(match: re.Match) -> str:
+        literal = match.group(1)
+        return literal if literal is not None else _DATE_FIELDS[match.group(0)](value)
+
+    return _DATE_TOKEN.sub(replace, pattern)

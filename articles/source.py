@@ -1,0 +1,397 @@
+"""One source file -> one validated record. Pure Python: no ORM, no settings.
+
+The rules follow ../shared/FORMAT.md: the front matter ends at the first line that is exactly
+``---``; YAML is parsed with the C safe loader only; the ``\\n`` markers of the answer are decoded
+with care for LaTeX commands and C string escapes.
+"""
+
+import datetime
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from django.utils.text import slugify
+
+try:
+    SafeLoader = yaml.CSafeLoader
+except AttributeError:  # PyYAML built without libyaml: slower, equally safe.
+    SafeLoader = yaml.SafeLoader
+
+DEFAULT_MAX_BYTES = 256 * 1024
+REQUIRED_KEYS = (
+    "_schema id date title article_title date_format post_on_text seo author question answer "
+    "subject file_name url"
+).split()
+TEXT_KEYS = ("_schema", "title", "article_title", "date_format", "post_on_text", "author", "question")
+RELATED_KEY = re.compile(r"^related_article(\d+)$")
+SITE_PATH = re.compile(r"^/learn/([a-z0-9]+(?:-[a-z0-9]+)*)/questions/([a-z0-9][a-z0-9._-]*)$")
+MAX_LENGTHS = {"url": 400, "file_name": 303, "title": 500, "question": 500, "article_title": 500}
+KEYWORD_MAX_LENGTH = 200
+
+# LaTeX commands that begin with "n": "\neq" in an answer is this command, not a newline + "eq".
+# The ambiguous ones (a line could start with "u", "e", "i", "ot") count only inside math.
+LATEX_N_COMMANDS = {
+    "nabla", "neq", "neg", "nmid", "nleq", "ngeq", "nless", "ngtr", "notin", "nexists", "nsubseteq",
+    "nsupseteq", "nsubset", "nsupset", "nparallel", "nrightarrow", "nleftarrow", "nRightarrow",
+    "nLeftarrow", "nleftrightarrow", "nLeftrightarrow", "nsim", "ncong", "napprox", "nolimits",
+    "nonumber", "newline", "natural", "nearrow", "nwarrow", "nvdash", "nvDash", "nprec", "nsucc",
+}  # fmt: skip
+LATEX_N_IN_MATH = {"nu", "ne", "ni", "not", "neq", "nabla", "neg", "nmid"}
+LETTERS = re.compile(r"[A-Za-z]*")
+
+
+class SourceError(Exception):
+    """A file that cannot be imported: names the file, the reason and, where known, the line."""
+
+    def __init__(self, path, reason, line=None):
+        self.path = str(path)
+        self.reason = reason
+        self.line = line
+        where = f"{self.path}:{line}" if line else self.path
+        super().__init__(f"{where}: {reason}")
+
+
+@dataclass
+class RelatedEntry:
+    url: str
+    title: str = ""
+    subject: str = ""
+    source_id: int | None = None
+
+
+@dataclass
+class SourceRecord:
+    path: str
+    url: str
+    subject_name: str
+    subject_slug: str
+    slug: str
+    file_name: str
+    source_id: int
+    date: datetime.date
+    title: str
+    article_title: str
+    question: str
+    answer_source: str
+    answer: str
+    date_format: str
+    post_on_text: str
+    author: str
+    seo_title: str
+    seo_description: str
+    seo_keywords: str
+    keywords: list[tuple[str, str]]  # (slug, name)
+    score: float | None
+    no_index: bool
+    schema: str
+    related: list[RelatedEntry]
+    source_text: str
+    file_hash: str
+    extra: dict = field(default_factory=dict)
+
+
+def read_source(path, max_bytes=DEFAULT_MAX_BYTES):
+    """Read and validate one source file; raise SourceError saying why it cannot be imported."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise SourceError(path, f"file is {size:,} bytes, over the limit of {max_bytes:,}")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(path, f"cannot read file: {exc.strerror or exc}") from None
+    return parse_source(data, path)
+
+
+def parse_source(data: bytes, path="<bytes>"):
+    """Validate the bytes of one source file into a SourceRecord."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SourceError(path, f"not UTF-8 (byte {exc.start})") from None
+    front_matter = split_front_matter(text, path)
+    values = load_yaml(front_matter, path)
+    record = build_record(values, path)
+    record.source_text = text
+    record.file_hash = hashlib.sha256(data).hexdigest()
+    return record
+
+
+def split_front_matter(text, path):
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].rstrip("\r\n") != "---":
+        raise SourceError(path, "no front matter: the file must start with a line '---'", line=1)
+    for number, line in enumerate(lines[1:], start=1):
+        if line.rstrip("\r\n") == "---":
+            return "".join(lines[1:number])
+    raise SourceError(path, "front matter is not closed: no line '---' after the first")
+
+
+def load_yaml(front_matter, path):
+    try:
+        values = yaml.load(front_matter, Loader=SafeLoader)  # noqa: S506 - a safe loader
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 2 if exc.problem_mark else None  # +1 for '---', +1 one-based
+        reason = " ".join(part for part in (exc.context, exc.problem) if part) or str(exc)
+        raise SourceError(path, f"YAML error: {reason}", line=line) from None
+    except yaml.YAMLError as exc:
+        raise SourceError(path, f"YAML error: {exc}") from None
+    except (ValueError, TypeError, OverflowError) as exc:
+        # PyYAML builds dates itself: 2024-02-30 raises ValueError, not YAMLError.
+        raise SourceError(path, f"YAML value cannot be built: {exc}") from None
+    if not isinstance(values, dict):
+        raise SourceError(path, "front matter is not a mapping of keys to values")
+    return values
+
+
+def build_record(values, path):
+    missing = [key for key in REQUIRED_KEYS if key not in values or values[key] is None]
+    if missing:
+        raise SourceError(path, f"missing required field(s): {', '.join(missing)}")
+    for key in TEXT_KEYS:
+        require_text(values, key, path)
+    subject = require_text(values, "subject", path).strip()
+    file_name = require_text(values, "file_name", path)
+    url = require_text(values, "url", path)
+    answer_source = require_text(values, "answer", path)
+    for key, limit in MAX_LENGTHS.items():
+        if len(values[key]) > limit:
+            raise SourceError(path, f"'{key}' is {len(values[key])} characters, over the limit of {limit}")
+
+    subject_slug, slug = check_url(url, subject, file_name, path)
+    seo = values["seo"]
+    if not isinstance(seo, dict):
+        raise SourceError(path, f"'seo' must be a mapping, got {type_name(seo)}")
+    seo_keywords = optional_text(seo, "page_keywords", path, "seo.page_keywords")
+
+    known = set(REQUIRED_KEYS) | {"score", "no_index"}
+    return SourceRecord(
+        path=str(path),
+        url=url,
+        subject_name=subject,
+        subject_slug=subject_slug,
+        slug=slug,
+        file_name=file_name,
+        source_id=require_int(values, "id", path),
+        date=require_date(values, path),
+        title=values["title"],
+        article_title=values["article_title"],
+        question=values["question"],
+        answer_source=answer_source,
+        answer=decode_answer(answer_source),
+        date_format=values["date_format"],
+        post_on_text=values["post_on_text"],
+        author=values["author"],
+        seo_title=optional_text(seo, "title", path, "seo.title"),
+        seo_description=optional_text(seo, "page_description", path, "seo.page_description"),
+        seo_keywords=seo_keywords,
+        keywords=split_keywords(seo_keywords, path),
+        score=optional_number(values, "score", path),
+        no_index=optional_bool(values, "no_index", path),
+        schema=values["_schema"],
+        related=read_related(values, url, path),
+        source_text="",
+        file_hash="",
+        extra={k: v for k, v in values.items() if k not in known and not RELATED_KEY.match(k)},
+    )
+
+
+def check_url(url, subject, file_name, path):
+    """The url must be a site path equal to /learn/<slug(subject)>/questions/<file_name minus .md>."""
+    match = SITE_PATH.match(url)
+    if not match or ".." in url:
+        raise SourceError(path, f"'url' {url!r} is not a site path of the form /learn/<subject>/questions/<slug>")
+    if not file_name.endswith(".md"):
+        raise SourceError(path, f"'file_name' {file_name!r} does not end with .md")
+    subject_slug = slugify(subject)
+    if not subject_slug:
+        raise SourceError(path, f"'subject' {subject!r} has no slug")
+    expected = f"/learn/{subject_slug}/questions/{file_name[:-3]}"
+    if url != expected:
+        raise SourceError(path, f"'url' {url!r} does not match subject and file_name (expected {expected!r})")
+    return subject_slug, match.group(2)
+
+
+def read_related(values, own_url, path):
+    """The file's related articles in order, each target once, never the file itself."""
+    numbered = sorted((int(m.group(1)), key) for key in values if (m := RELATED_KEY.match(key)))
+    entries, seen = [], {own_url}
+    for _, key in numbered:
+        value = values[key]
+        if not isinstance(value, dict):
+            raise SourceError(path, f"'{key}' must be a mapping, got {type_name(value)}")
+        url = value.get("url")
+        if not isinstance(url, str) or not SITE_PATH.match(url):
+            raise SourceError(path, f"'{key}.url' {url!r} is not a site path")
+        target_id = value.get("id")
+        if target_id is not None and (not isinstance(target_id, int) or isinstance(target_id, bool)):
+            raise SourceError(path, f"'{key}.id' must be an integer, got {type_name(target_id)}")
+        if url in seen:
+            continue
+        seen.add(url)
+        entries.append(
+            RelatedEntry(
+                url=url,
+                title=optional_text(value, "title", path, f"{key}.title"),
+                subject=optional_text(value, "subject", path, f"{key}.subject"),
+                source_id=target_id,
+            )
+        )
+    return entries
+
+
+def split_keywords(text, path):
+    """Comma-separated keywords, trimmed, as (slug, name); one per slug, the first spelling wins."""
+    keywords, slugs = [], set()
+    for raw in text.split(","):
+        name = " ".join(raw.split())
+        slug = keyword_slug(name)
+        if not slug or slug in slugs:
+            continue
+        if len(name) > KEYWORD_MAX_LENGTH:
+            raise SourceError(path, f"keyword {name[:40]!r}... is over {KEYWORD_MAX_LENGTH} characters")
+        slugs.add(slug)
+        keywords.append((slug, name))
+    return keywords
+
+
+def keyword_slug(name):
+    return slugify(name, allow_unicode=True)
+
+
+def decode_answer(raw):
+    r"""Turn the answer's ``\n`` markers into newlines, keeping LaTeX commands and C escapes.
+
+    The upstream encoder wrote each newline as backslash + n without escaping backslashes, so a
+    marker is ambiguous only where the original had a backslash before an "n": LaTeX commands
+    (``\neq``, ``\nu`` in math) and escapes inside code strings (``printf("%d\n")``).
+    """
+    pieces = raw.split("\\n")
+    out = [pieces[0]]
+    state = _DecodeState()
+    state.feed(pieces[0])
+    for piece in pieces[1:]:
+        if state.keeps_marker(piece):
+            out.append("\\n")
+            state.feed("\\n")
+        else:
+            out.append("\n")
+            state.newline()
+        out.append(piece)
+        state.feed(piece)
+    return "".join(out)
+
+
+class _DecodeState:
+    """Just enough Markdown state to decide what a marker means: code fence, math, string."""
+
+    def __init__(self):
+        self.line = ""
+        self.in_fence = False
+        self.in_display_math = False
+
+    def feed(self, text):
+        self.line += text
+
+    def newline(self):
+        stripped = self.line.strip()
+        if stripped.startswith(("```", "~~~")):
+            self.in_fence = not self.in_fence
+        elif not self.in_fence:
+            if stripped.count("$$") % 2 == 1:
+                self.in_display_math = not self.in_display_math
+            if "\\[" in stripped and "\\]" not in stripped:
+                self.in_display_math = True
+            elif "\\]" in stripped and "\\[" not in stripped:
+                self.in_display_math = False
+        self.line = ""
+
+    def in_inline_math(self):
+        line = self.line.replace("$$", "")
+        return line.count("$") % 2 == 1 or line.rfind("\\(") > line.rfind("\\)")
+
+    def keeps_marker(self, following):
+        if self.in_fence:
+            # Inside a string literal of code: an escape sequence, not a line break.
+            return in_open_string(self.line)
+        word = "n" + LETTERS.match(following).group()
+        if word in LATEX_N_COMMANDS and not self.line.endswith("\\"):
+            return True
+        return word in LATEX_N_IN_MATH and (self.in_display_math or self.in_inline_math())
+
+
+def in_open_string(code_line):
+    """Whether a line of code ends inside a quoted string (comments and escapes considered)."""
+    quote, escaped = None, False
+    for index, char in enumerate(code_line):
+        if quote:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == quote:
+                quote = None
+        elif char == '"':
+            quote = char
+        elif char == "#" or code_line.startswith("//", index):
+            return False
+    return quote is not None
+
+
+def require_text(values, key, path):
+    value = values.get(key)
+    if not isinstance(value, str):
+        raise SourceError(path, f"'{key}' must be text, got {type_name(value)}")
+    return value
+
+
+def optional_text(values, key, path, label):
+    value = values.get(key, "")
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise SourceError(path, f"'{label}' must be text, got {type_name(value)}")
+    return value
+
+
+def require_int(values, key, path):
+    value = values[key]
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise SourceError(path, f"'{key}' must be an integer, got {type_name(value)}")
+    if not -(2**31) <= value < 2**31:
+        raise SourceError(path, f"'{key}' {value} is out of range")
+    return value
+
+
+def require_date(values, path):
+    value = values["date"]
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if not isinstance(value, datetime.date):
+        raise SourceError(path, f"'date' must be a date (YYYY-MM-DD), got {type_name(value)}")
+    return value
+
+
+def optional_number(values, key, path):
+    value = values.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise SourceError(path, f"'{key}' must be a number, got {type_name(value)}")
+    return float(value)
+
+
+def optional_bool(values, key, path):
+    value = values.get(key, False)
+    if not isinstance(value, bool):
+        raise SourceError(path, f"'{key}' must be true or false, got {type_name(value)}")
+    return value
+
+
+def type_name(value):
+    return {
+        str: "text", int: "an integer", float: "a number", bool: "true/false", list: "a list",
+        dict: "a mapping", type(None): "nothing",
+    }.get(type(value), type(value).__name__)  # fmt: skip
