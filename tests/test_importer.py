@@ -1,0 +1,219 @@
+"""Importing files into the database: idempotence, updates, relations, batches, refusals."""
+
+import pytest
+
+from articles import importer as importer_module
+from articles.importer import Importer, find_source_files, import_paths
+from articles.locks import ImportBusy, import_lock
+from articles.models import Article, Keyword, Relation, Subject
+from tests.sources import write_source
+
+pytestmark = pytest.mark.django_db
+
+A = "/learn/computer-science/questions/a"
+B = "/learn/computer-science/questions/b"
+
+
+def related_to(*slugs):
+    return [(slug, "computer-science", f"Question {slug}?") for slug in slugs]
+
+
+def test_import_creates_articles_with_keywords_and_relations(tmp_path):
+    write_source(tmp_path, slug="a", question="A?", keywords="alpha", related=related_to("b", "b", "missing"))
+    write_source(tmp_path, slug="b", question="B?", keywords="Testing, testing ,Quality")
+    result = import_paths([tmp_path])
+    assert (result.created, result.updated, result.unchanged, result.refused) == (2, 0, 0, [])
+    a = Article.objects.get(url=A)
+    assert a.question == "A?"
+    assert a.answer_html.startswith("<p>A test checks behaviour.</p>")
+    assert "<h3" in a.answer_html
+    assert [(r.target_url, r.target_id) for r in a.relations.all()] == [
+        (B, Article.objects.get(url=B).pk),
+        ("/learn/computer-science/questions/missing", None),
+    ]
+    assert sorted(Article.objects.get(url=B).keywords.values_list("name", flat=True)) == ["Quality", "Testing"]
+    assert result.relations_dangling == 1
+
+
+def test_reimport_of_unchanged_files_changes_nothing(tmp_path):
+    write_source(tmp_path, slug="a", related=related_to("b"))
+    import_paths([tmp_path])
+    before = list(Article.objects.values_list("id", "imported_at", "answer_html"))
+    result = import_paths([tmp_path])
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 1)
+    assert list(Article.objects.values_list("id", "imported_at", "answer_html")) == before
+
+
+def test_changed_file_updates_its_article(tmp_path):
+    path = write_source(tmp_path, slug="a", question="Old?", keywords="one,two", related=related_to("b"))
+    import_paths([tmp_path])
+    article = Article.objects.get(url=A)
+    changed_at = article.content_changed_at
+    write_source(tmp_path, slug="a", question="New?", keywords="three", related=related_to("c"))
+    result = import_paths([path])
+    assert (result.created, result.updated) == (0, 1)
+    article.refresh_from_db()
+    assert article.question == "New?"
+    assert list(article.keywords.values_list("name", flat=True)) == ["three"]
+    assert list(article.relations.values_list("target_url", flat=True)) == ["/learn/computer-science/questions/c"]
+    assert article.content_changed_at > changed_at
+    assert Article.objects.count() == 1
+
+
+def test_relations_resolve_when_target_arrives_in_a_later_run(tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    write_source(first, slug="a", related=related_to("b"))
+    write_source(second, slug="b")
+    result = import_paths([first])
+    assert result.relations_dangling == 1
+    result = import_paths([second])
+    assert result.relations_resolved == 1
+    assert result.relations_dangling == 0
+    assert Relation.objects.get().target == Article.objects.get(url=B)
+
+
+def test_relations_resolve_in_any_order_within_a_run(tmp_path):
+    # "a" sorts first, so its relation to "b" is written before "b" exists (batch size 1).
+    write_source(tmp_path, slug="a", related=related_to("b"))
+    write_source(tmp_path, slug="b", related=related_to("a"))
+    result = Importer(batch_size=1).run(find_source_files([tmp_path]))
+    assert result.relations_dangling == 0
+    assert Relation.objects.filter(target__isnull=True).count() == 0
+
+
+def test_self_relation_is_dropped(tmp_path):
+    write_source(tmp_path, slug="a", related=related_to("a", "b"))
+    import_paths([tmp_path])
+    assert list(Relation.objects.values_list("target_url", flat=True)) == [B]
+
+
+def test_refused_file_does_not_stop_the_others(tmp_path):
+    write_source(tmp_path, slug="a")
+    (tmp_path / "broken.md").write_text("---\nid: [\n---\n")
+    result = import_paths([tmp_path])
+    assert result.created == 1
+    assert [str(error.path) for error in result.refused] == [str(tmp_path / "broken.md")]
+    assert not result.ok
+
+
+def test_two_files_claiming_one_url_are_both_refused_and_the_stored_one_kept(tmp_path):
+    write_source(tmp_path / "old", slug="a", question="Stored?")
+    import_paths([tmp_path / "old"])
+    write_source(tmp_path / "x", slug="a", question="First claim?")
+    write_source(tmp_path / "y", slug="a", question="Second claim?")
+    result = import_paths([tmp_path / "x", tmp_path / "y"])
+    assert len(result.refused) == 2
+    messages = sorted(str(error) for error in result.refused)
+    assert str(tmp_path / "y" / "a.md") in messages[0]
+    assert str(tmp_path / "x" / "a.md") in messages[1]
+    assert Article.objects.get(url=A).question == "Stored?"
+
+
+def test_same_file_reached_twice_counts_once(tmp_path):
+    path = write_source(tmp_path, slug="a")
+    result = import_paths([tmp_path, path, tmp_path / "." / "a.md"])
+    assert (result.files, result.created, result.refused) == (1, 1, [])
+
+
+def test_dry_run_writes_nothing(tmp_path):
+    write_source(tmp_path, slug="a")
+    (tmp_path / "broken.md").write_text("no front matter")
+    result = import_paths([tmp_path], dry_run=True)
+    assert (result.created, len(result.refused)) == (1, 1)
+    assert not Article.objects.exists()
+    assert not Subject.objects.exists()
+
+
+def test_subject_identity_is_its_slug_and_name_the_commonest_spelling(tmp_path):
+    write_source(tmp_path, slug="a", subject="Computer science")
+    write_source(tmp_path, slug="b", subject="Computer Science")
+    write_source(tmp_path, slug="c", subject="Computer Science")
+    import_paths([tmp_path])
+    subject = Subject.objects.get()
+    assert (subject.slug, subject.name) == ("computer-science", "Computer Science")
+    assert Article.objects.get(url=A).source_subject == "Computer science"
+
+
+def test_keyword_identity_is_its_slug_whatever_the_order(tmp_path):
+    write_source(tmp_path / "one", slug="a", keywords="machine learning")
+    write_source(tmp_path / "two", slug="b", keywords="Machine  Learning")
+    import_paths([tmp_path / "one"])
+    import_paths([tmp_path / "two"])
+    keyword = Keyword.objects.get()
+    assert keyword.slug == "machine-learning"
+    assert keyword.article_items.count() == 2
+
+
+def test_new_importer_version_rerenders(tmp_path, monkeypatch):
+    write_source(tmp_path, slug="a")
+    import_paths([tmp_path])
+    Article.objects.update(answer_html="stale")
+    monkeypatch.setattr(importer_module, "IMPORTER_VERSION", "999")
+    result = import_paths([tmp_path])
+    assert result.updated == 1
+    assert Article.objects.get().answer_html.startswith("<p>")
+
+
+def test_batches_commit_whole_and_an_interrupted_run_finishes_when_run_again(tmp_path, monkeypatch):
+    for slug in "abcde":
+        write_source(tmp_path, slug=slug, related=related_to(*(s for s in "abcde" if s != slug)))
+    original = Importer._write
+    calls = []
+
+    def interrupt_third_batch(self, ready):
+        calls.append(len(ready))
+        if len(calls) == 3:
+            original(self, ready[:1])  # half a batch written inside the transaction...
+            raise KeyboardInterrupt  # ...then Ctrl-C: the whole batch rolls back
+
+        original(self, ready)
+
+    monkeypatch.setattr(Importer, "_write", interrupt_third_batch)
+    result = Importer(batch_size=2).run(find_source_files([tmp_path]))
+    assert result.interrupted
+    assert sorted(Article.objects.values_list("slug", flat=True)) == ["a", "b", "c", "d"]
+    assert Relation.objects.count() == 4 * 4  # every stored article has all of its relations
+    monkeypatch.setattr(Importer, "_write", original)
+    result = import_paths([tmp_path])
+    assert (result.created, result.unchanged) == (1, 4)
+    assert result.relations_dangling == 0
+
+
+def test_parallel_preparation_gives_the_same_articles(tmp_path, monkeypatch):
+    for index in range(12):
+        write_source(tmp_path, slug=f"q{index}", question=f"Question {index}?", related=related_to("q0"))
+    monkeypatch.setattr(importer_module, "PARALLEL_THRESHOLD", 0)
+    result = Importer(workers=2, batch_size=5).run(find_source_files([tmp_path]))
+    assert result.created == 12
+    assert Article.objects.get(slug="q7").question == "Question 7?"
+    assert Relation.objects.filter(target__isnull=False).count() == 11
+
+
+def test_edited_article_is_a_conflict_unless_overwrite(tmp_path):
+    write_source(tmp_path, slug="a", question="From file?")
+    import_paths([tmp_path])
+    Article.objects.update(question="Edited?", edited=True)
+    write_source(tmp_path, slug="a", question="Changed file?")
+    result = import_paths([tmp_path])
+    assert [url for url, _ in result.conflicts] == [A]
+    assert result.ok
+    assert Article.objects.get().question == "Edited?"
+    result = import_paths([tmp_path], overwrite_edits=True)
+    assert result.updated == 1
+    assert Article.objects.get().question == "Changed file?"
+
+
+def test_overwrite_edits_applies_even_an_unchanged_file(tmp_path):
+    write_source(tmp_path, slug="a", question="From file?")
+    import_paths([tmp_path])
+    Article.objects.update(question="Edited?", edited=True)
+    assert import_paths([tmp_path]).unchanged == 1
+    assert import_paths([tmp_path], overwrite_edits=True).updated == 1
+    assert Article.objects.get().question == "From file?"
+
+
+def test_a_second_import_at_once_refuses(tmp_path):
+    write_source(tmp_path, slug="a")
+    with import_lock(), pytest.raises(ImportBusy):
+        import_paths([tmp_path])
+    assert not Article.objects.exists()
