@@ -409,3 +409,17 @@ def prepare_file(path, max_bytes):
 
 def prepare_file_args(args):
     return prepare_file(*args)
+
+
+def rerender_all(batch_size=BATCH_SIZE):
+    """Render every stored answer again (after a renderer upgrade); return (count, seconds)."""
+    started, count = time.perf_counter(), 0
+    ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        articles = list(Article.objects.filter(pk__in=ids[start : start + batch_size]).only("pk", "answer"))
+        for article in articles:
+            article.answer_html = rendering.render_markdown(article.answer)
+        with transaction.atomic():
+            Article.objects.bulk_update(articles, ["answer_html"], batch_size=250)
+        count += len(articles)
+    return count, time.perf_counter() - started

@@ -92,3 +92,14 @@ def test_whole_sample_corpus_imports_faithfully():
     ].answer.replace("\\nu", "")
     out, _ = run(SAMPLE)
     assert f"unchanged {len(files)}" in out
+
+
+def test_render_articles_rerenders_every_answer(tmp_path):
+    write_source(tmp_path, slug="a")
+    write_source(tmp_path, slug="b")
+    run(tmp_path)
+    Article.objects.update(answer_html="stale")
+    out = io.StringIO()
+    call_command("render_articles", stdout=out)
+    assert "Rendered 2 articles" in out.getvalue()
+    assert not Article.objects.filter(answer_html="stale").exists()
