@@ -1,6 +1,9 @@
 """Importing files into the database: idempotence, updates, relations, batches, refusals."""
 
+import threading
+
 import pytest
+from django.db import connection
 
 from articles import importer as importer_module
 from articles.importer import Importer, find_source_files, import_paths
@@ -214,6 +217,21 @@ def test_overwrite_edits_applies_even_an_unchanged_file(tmp_path):
 
 def test_a_second_import_at_once_refuses(tmp_path):
     write_source(tmp_path, slug="a")
-    with import_lock(), pytest.raises(ImportBusy):
-        import_paths([tmp_path])
+    held, release = threading.Event(), threading.Event()
+
+    def first_import():  # another session holds the lock, as another process would
+        with import_lock():
+            held.set()
+            release.wait(10)
+        connection.close()
+
+    thread = threading.Thread(target=first_import)
+    thread.start()
+    try:
+        assert held.wait(10)
+        with pytest.raises(ImportBusy):
+            import_paths([tmp_path])
+    finally:
+        release.set()
+        thread.join()
     assert not Article.objects.exists()

@@ -1,0 +1,68 @@
+"""The site version behind the page cache changes with every write and with the schedule."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from articles.cache import site_version
+from articles.importer import import_paths
+from articles.models import Article, Keyword, Relation
+from tests.sources import write_source
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def imported(tmp_path):
+    write_source(tmp_path, slug="a", related=[("b", "computer-science", "B?")])
+    write_source(tmp_path, slug="b")
+    import_paths([tmp_path])
+    return tmp_path
+
+
+def test_import_changes_the_version(tmp_path):
+    before = site_version()
+    write_source(tmp_path, slug="a")
+    import_paths([tmp_path])
+    assert site_version() != before
+
+
+def test_unchanged_reimport_keeps_the_version(imported):
+    before = site_version()
+    import_paths([imported])
+    assert site_version() == before
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda: Article.objects.filter(slug="a").update(question="Edited?"),
+        lambda: Article.objects.get(slug="b").save(),
+        lambda: Relation.objects.all().delete(),
+        lambda: Keyword.objects.filter(slug="testing").update(name="renamed"),
+    ],
+)
+def test_any_write_changes_the_version(imported, write):
+    before = site_version()
+    write()
+    assert site_version() != before
+
+
+def test_scheduled_article_coming_due_changes_the_version(imported):
+    soon = timezone.now() + datetime.timedelta(seconds=30)
+    Article.objects.filter(slug="a").update(publish_at=soon)
+    before = site_version()
+    assert site_version() == before
+    Article.objects.filter(slug="a").update(publish_at=timezone.now() - datetime.timedelta(seconds=1))
+    after_write = site_version()
+    assert after_write != before
+
+
+def test_time_alone_brings_a_scheduled_article_live(imported, monkeypatch):
+    due = timezone.now() + datetime.timedelta(hours=1)
+    Article.objects.filter(slug="a").update(publish_at=due)
+    before = site_version()
+    later = due + datetime.timedelta(seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert site_version() != before
