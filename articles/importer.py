@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, reset_queries, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
@@ -28,15 +28,6 @@ IMPORTER_VERSION = f"1.{rendering.RENDERER_VERSION}"
 BATCH_SIZE = 500
 PARALLEL_THRESHOLD = 200  # below this many files, worker start-up costs more than it saves
 URL_LINE = re.compile(rb"^url:[ \t]*(\S+)[ \t]*\r?$", re.MULTILINE)
-
-# Fields the source file owns; an update writes these and nothing else.
-FILE_FIELDS = [
-    "subject", "slug", "source_subject", "source_id", "date", "title", "article_title", "question",
-    "answer_source", "answer", "answer_html", "date_format", "post_on_text", "author", "seo_title",
-    "seo_description", "seo_keywords", "score", "no_index", "schema", "file_name", "source_path",
-    "source_text", "file_hash", "importer_version", "imported_at", "content_changed_at", "edited",
-]  # fmt: skip
-
 
 @dataclass
 class ImportResult:
@@ -128,6 +119,7 @@ class Importer:
             self.result.timings["write"] += time.perf_counter() - clock
             done += len(batch)
             self.progress(done, len(paths))
+            reset_queries()  # with DEBUG on, Django would keep every statement of the run in memory
         if not self.dry_run:
             self.finish()
 
@@ -232,39 +224,42 @@ class Importer:
     def _write(self, ready):
         now = timezone.now()
         existing = {
-            article.url: article
-            for article in Article.objects.filter(url__in=[p.record.url for p in ready]).only(
-                "id", "url", "file_hash", "edited", "content_changed_at"
-            )
+            url: (pk, file_hash, edited)
+            for pk, url, file_hash, edited in Article.objects.filter(
+                url__in=[p.record.url for p in ready]
+            ).values_list("id", "url", "file_hash", "edited")
         }
         to_create, to_update = [], []
         for prepared in ready:
             record = prepared.record
-            article = existing.get(record.url)
-            if article is None:
-                article = Article(url=record.url, status=Article.Status.PUBLISHED, publish_at=start_of(record.date))
-                article.content_changed_at = start_of(record.date)
-                to_create.append((article, record))
-            elif article.edited and not self.overwrite_edits:
+            values = file_values(record, prepared.answer_html, self.subject_for(record).pk, now)
+            if record.url not in existing:
+                published = start_of(record.date)
+                values.update(url=record.url, status=Article.Status.PUBLISHED, publish_at=published)
+                values["content_changed_at"] = published
+                to_create.append((values, record))
+                continue
+            pk, file_hash, edited = existing[record.url]
+            if edited and not self.overwrite_edits:
                 self.result.conflicts.append((record.url, record.path))
                 continue
-            else:
-                if article.file_hash != record.file_hash:
-                    article.content_changed_at = now
-                to_update.append((article, record))
-            fill_article(article, record, prepared.answer_html, self.subject_for(record), now)
+            if file_hash == record.file_hash:
+                del values["content_changed_at"]  # re-rendered or re-applied, not changed
+            values["id"] = pk
+            to_update.append((values, record))
 
-        Article.objects.bulk_create([article for article, _ in to_create], batch_size=250)
-        if to_create and to_create[0][0].pk is None:  # backends that do not return ids
-            ids = dict(Article.objects.filter(url__in=[a.url for a, _ in to_create]).values_list("url", "id"))
-            for article, _ in to_create:
-                article.pk = ids[article.url]
+        insert_rows(Article, list(to_create[0][0]) if to_create else [], [adapt(v) for v, _ in to_create])
+        if to_create:
+            ids = dict(Article.objects.filter(url__in=[v["url"] for v, _ in to_create]).values_list("url", "id"))
+            for values, _ in to_create:
+                values["id"] = ids[values["url"]]
+        for values, _ in to_update:
+            update_row(Article, values)
         if to_update:
-            Article.objects.bulk_update([article for article, _ in to_update], FILE_FIELDS, batch_size=250)
-            updated_ids = [article.pk for article, _ in to_update]
+            updated_ids = [values["id"] for values, _ in to_update]
             Relation.objects.filter(source_id__in=updated_ids).delete()
             ArticleKeyword.objects.filter(content_object_id__in=updated_ids).delete()
-        written = to_create + to_update
+        written = [(values["id"], record) for values, record in to_create + to_update]
         self.write_keywords(written)
         self.write_relations(written)
         self.result.created += len(to_create)
@@ -289,27 +284,28 @@ class Importer:
         if not by_slug:
             return
         known = dict(Keyword.objects.filter(slug__in=by_slug).values_list("slug", "id"))
-        missing = [Keyword(slug=slug, name=name) for slug, name in by_slug.items() if slug not in known]
+        missing = {slug: name for slug, name in by_slug.items() if slug not in known}
         if missing:
-            # A name can be taken by another slug only in odd cases ("C++" vs "C"); the slug decides.
-            taken = set(Keyword.objects.filter(name__in=[k.name for k in missing]).values_list("name", flat=True))
-            for keyword in missing:
-                if keyword.name in taken:
-                    keyword.name = f"{keyword.name} ({keyword.slug})"
-            Keyword.objects.bulk_create(missing, ignore_conflicts=True)
+            # A name is taken by another slug only in odd cases ("C++" and "C"); the slug decides.
+            taken = set(Keyword.objects.filter(name__in=missing.values()).values_list("name", flat=True))
+            insert_rows(
+                Keyword,
+                ["slug", "name"],
+                [(slug, f"{name} ({slug})" if name in taken else name) for slug, name in missing.items()],
+            )
             known = dict(Keyword.objects.filter(slug__in=by_slug).values_list("slug", "id"))
         insert_rows(
             ArticleKeyword,
             ["content_object", "tag"],
-            {(article.pk, known[slug]) for article, record in written for slug, _ in record.keywords},
+            sorted({(pk, known[slug]) for pk, record in written for slug, _ in record.keywords}),
         )
 
     def write_relations(self, written):
         target_urls = {entry.url for _, record in written for entry in record.related}
         targets = dict(Article.objects.filter(url__in=target_urls).values_list("url", "id"))
         rows = [
-            (article.pk, position, entry.url, entry.title, entry.subject, entry.source_id, targets.get(entry.url))
-            for article, record in written
+            (pk, position, entry.url, entry.title, entry.subject, entry.source_id, targets.get(entry.url))
+            for pk, record in written
             for position, entry in enumerate(record.related, start=1)
         ]
         insert_rows(
@@ -319,7 +315,7 @@ class Importer:
         )
         self.result.relations_resolved += sum(row[-1] is not None for row in rows)
         # Relations written earlier (this run or before) that waited for these articles.
-        self.result.relations_resolved += resolve_relations([article.url for article, _ in written])
+        self.result.relations_resolved += resolve_relations([record.url for _, record in written])
 
     def finish(self):
         """Name new subjects by the spelling their files use most; count dangling relations."""
@@ -357,34 +353,62 @@ def resolve_relations(urls):
     )
 
 
-def fill_article(article, record, answer_html, subject, now):
-    article.subject = subject
-    article.slug = record.slug
-    article.source_subject = record.subject_name
-    article.source_id = record.source_id
-    article.date = record.date
-    article.title = record.title
-    article.article_title = record.article_title
-    article.question = record.question
-    article.answer_source = record.answer_source
-    article.answer = record.answer
-    article.answer_html = answer_html
-    article.date_format = record.date_format
-    article.post_on_text = record.post_on_text
-    article.author = record.author
-    article.seo_title = record.seo_title
-    article.seo_description = record.seo_description
-    article.seo_keywords = record.seo_keywords
-    article.score = record.score
-    article.no_index = record.no_index
-    article.schema = record.schema
-    article.file_name = record.file_name
-    article.source_path = record.path
-    article.source_text = record.source_text
-    article.file_hash = record.file_hash
-    article.importer_version = IMPORTER_VERSION
-    article.imported_at = now
-    article.edited = False
+def file_values(record, answer_html, subject_id, now):
+    """The column values a source file owns, by field name."""
+    return {
+        "subject": subject_id,
+        "slug": record.slug,
+        "source_subject": record.subject_name,
+        "source_id": record.source_id,
+        "date": record.date,
+        "title": record.title,
+        "article_title": record.article_title,
+        "question": record.question,
+        "answer_source": record.answer_source,
+        "answer": record.answer,
+        "answer_html": answer_html,
+        "date_format": record.date_format,
+        "post_on_text": record.post_on_text,
+        "author": record.author,
+        "seo_title": record.seo_title,
+        "seo_description": record.seo_description,
+        "seo_keywords": record.seo_keywords,
+        "score": record.score,
+        "no_index": record.no_index,
+        "schema": record.schema,
+        "file_name": record.file_name,
+        "source_path": record.path,
+        "source_text": record.source_text,
+        "file_hash": record.file_hash,
+        "importer_version": IMPORTER_VERSION,
+        "imported_at": now,
+        "content_changed_at": now,
+        "edited": False,
+    }
+
+
+def adapt(values):
+    """Values in the database's own terms (dates and times as the backend stores them)."""
+    ops = connection.ops
+    row = []
+    for value in values.values():
+        if isinstance(value, datetime.datetime):
+            value = ops.adapt_datetimefield_value(value)
+        elif isinstance(value, datetime.date):
+            value = ops.adapt_datefield_value(value)
+        row.append(value)
+    return tuple(row)
+
+
+def update_row(model, values):
+    """UPDATE one row by id from a {field name: value} mapping."""
+    names = [name for name in values if name != "id"]
+    sql = "UPDATE {} SET {} WHERE id = %s".format(
+        connection.ops.quote_name(model._meta.db_table),
+        ", ".join(f"{connection.ops.quote_name(model._meta.get_field(name).column)} = %s" for name in names),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*adapt({name: values[name] for name in names}), values["id"]])
 
 
 def start_of(day):

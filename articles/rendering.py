@@ -7,9 +7,10 @@ all call it. `render_markdown` runs once per article at import time; its output 
 import datetime
 import functools
 import re
+from xml.etree.ElementTree import tostring
 
 import nh3
-from latex2mathml.converter import convert as latex_to_mathml
+from latex2mathml.converter import convert_to_element
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml, unescapeAll
 from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
@@ -25,17 +26,71 @@ RENDERER_VERSION = "1"
 # Math
 # ---------------------------------------------------------------------------------------------------------
 
+# Opener -> (closer, display). Inside a paragraph, any of them may open math anywhere on a line.
+_INLINE_MATH_DELIMITERS = {"$$": ("$$", True), "\\[": ("\\]", True), "\\(": ("\\)", False), "$": ("$", False)}
 # Block-level display math: an opening line starting with the delimiter, a closing line ending with it.
 _BLOCK_MATH_DELIMITERS = {"$$": "$$", "\\[": "\\]"}
 
 
-@functools.lru_cache(maxsize=8192)
+# latex2mathml's own convert() unescapes its whole output, which turned \text{<a href=...>} into markup.
+# It writes symbols as character references in element text; only those are restored after escaping.
+_CHAR_REFERENCE = re.compile(r"&amp;(#x[0-9a-fA-F]+;|#[0-9]+;)")
+
+# Gaps in latex2mathml that answers hit: `\arg`, the `aligned` environment, and mhchem's `\ce{...}`.
+_ARG = re.compile(r"\\arg(?![a-zA-Z])")
+_ALIGNED = re.compile(r"\\(begin|end)\{aligned\}")
+_CE = re.compile(r"\\ce\s*\{((?:[^{}]|\{[^{}]*\})*)\}")
+_CE_PIECE = re.compile(
+    r"(?P<arrow><=>|<->|->|<-)"
+    r"|(?P<script>[\^_](?:\{[^{}]*\}|[-+]|\d+[-+]?))"
+    r"|(?P<count>(?<=[A-Za-z)\]])\d+)"
+    r"|(?P<charge>(?<=[A-Za-z0-9)\]])[-+](?=\s|$|\())"
+    r"|(?P<symbol>[A-Za-z()\[\]]+)"
+)
+_CE_ARROWS = {
+    "<=>": r"\rightleftharpoons",
+    "<->": r"\leftrightarrow",
+    "->": r"\rightarrow",
+    "<-": r"\leftarrow",
+}
+
+
+@functools.lru_cache(maxsize=16384)
 def _mathml(tex: str, display: bool) -> str:
     """MathML for `tex`, or the escaped source when latex2mathml cannot convert it."""
     try:
-        return latex_to_mathml(tex, display="block" if display else "inline")
+        element = convert_to_element(_prepare_tex(tex), display="block" if display else "inline")
     except Exception:  # latex2mathml raises many types (and RecursionError) on malformed input
         return f'<code class="math-error">{escapeHtml(tex.strip())}</code>'
+    return _CHAR_REFERENCE.sub(r"&\1", tostring(element, encoding="unicode"))
+
+
+def _prepare_tex(tex: str) -> str:
+    if "\\" not in tex:
+        return tex
+    tex = _ARG.sub(r"\\operatorname{arg}", tex)
+    tex = _ALIGNED.sub(r"\\\1{align*}", tex)
+    return _CE.sub(_expand_ce, tex)
+
+
+def _expand_ce(match: re.Match) -> str:
+    """A small subset of mhchem: upright symbols, subscript counts, charges and reaction arrows."""
+
+    def piece(part: re.Match) -> str:
+        kind, text = part.lastgroup, part.group()
+        if kind == "arrow":
+            return f" {_CE_ARROWS[text]} "
+        if kind == "script":
+            return text if text[1] == "{" else f"{text[0]}{{{text[1:]}}}"
+        if kind == "count":
+            return f"_{{{text}}}"
+        if kind == "charge":
+            return f"^{{{text}}}"
+        return f"\\text{{{text}}}"
+
+    body = _CE_PIECE.sub(piece, match.group(1).strip())
+    # A leading script (an isotope's mass number) needs an empty base.
+    return "{" + ("{}" if body[:1] in "^_" else "") + body + "}"
 
 
 def _find_unescaped(src: str, needle: str, start: int, end: int) -> int:
@@ -65,32 +120,27 @@ def _is_money(content: str, after: str) -> bool:
 
 def _math_inline(state, silent: bool) -> bool:
     """Inline rule for `$...$`, `$$...$$`, `\\(...\\)` and `\\[...\\]` inside a paragraph."""
-    src, start, end = state.src, state.pos, state.posMax
-    two = src[start : start + 2]
-    if two in ("\\(", "\\["):
-        opener, closer, display = two, "\\)" if two == "\\(" else "\\]", two == "\\["
-        close = src.find(closer, start + 2, end)
-    elif two == "$$":
-        opener, closer, display = two, two, True
-        close = _find_unescaped(src, closer, start + 2, end)
-    elif two[:1] == "$":
-        opener, closer, display = "$", "$", False
-        close = _find_unescaped(src, closer, start + 1, end)
-    else:
-        return False
+    src, start = state.src, state.pos
+    opener = src[start : start + 2]
+    if opener not in _INLINE_MATH_DELIMITERS:
+        opener = opener[:1]
+        if opener != "$":
+            return False
+    closer, display = _INLINE_MATH_DELIMITERS[opener]
+    close = _find_unescaped(src, closer, start + len(opener), state.posMax)
     if close == -1:
         return False
     content = src[start + len(opener) : close]
     if not content.strip():
         return False
-    after = src[close + len(closer) : close + len(closer) + 1]
-    if opener == "$" and _is_money(content, after):
+    end = close + len(closer)
+    if opener == "$" and _is_money(content, src[end : end + 1]):
         return False
     if not silent:
         token = state.push("math_display" if display else "math_inline", "math", 0)
         token.content = content
         token.markup = opener
-    state.pos = close + len(closer)
+    state.pos = end
     return True
 
 
@@ -169,6 +219,8 @@ _FORMATTER = HtmlFormatter(nowrap=True, classprefix=_TOKEN_CLASS_PREFIX)
 # Fence names the corpus uses that Pygments does not know under that name.
 _LANGUAGE_ALIASES = {"cmd": "batch"}
 _LANGUAGE_CHARS = re.compile(r"[^a-z0-9_+#.-]")
+# Whitespace tokens get no colour in either theme; unwrapping them trims code HTML by about a sixth.
+_WHITESPACE_SPAN = re.compile(rf'<span class="{_TOKEN_CLASS_PREFIX}w">([^<]*)</span>')
 
 
 @functools.lru_cache(maxsize=256)
@@ -183,7 +235,7 @@ def _render_code(code: str, info: str) -> str:
     words = unescapeAll(info).split()
     language = _LANGUAGE_CHARS.sub("", words[0].lower()) if words else ""
     lexer = _lexer(language) if language else None
-    body = highlight(code, lexer, _FORMATTER) if lexer else escapeHtml(code)
+    body = _WHITESPACE_SPAN.sub(r"\1", highlight(code, lexer, _FORMATTER)) if lexer else escapeHtml(code)
     code_class = f' class="language-{language}"' if language else ""
     # tabindex: a horizontally scrolling block must be reachable from the keyboard.
     return f'<pre class="{_CODE_CSS_CLASS}" tabindex="0"><code{code_class}>{body}</code></pre>\n'
@@ -199,12 +251,16 @@ def _render_code_block(self, tokens, idx, options, env) -> str:
 
 def highlight_css() -> str:
     """CSS for the highlighted code blocks: a light theme, and a dark one under prefers-color-scheme."""
+    # Both styles keep every token colour at WCAG AA contrast (4.5:1) or better on their background.
     light = _style_rules("default")
-    # The reset stops light-theme bold/italic leaking into dark tokens that do not set them.
     dark = _style_rules("github-dark")
-    reset = f'.{_CODE_CSS_CLASS} [class^="{_TOKEN_CLASS_PREFIX}"] {{ font-weight: normal; font-style: normal }}'
+    # The reset stops light-theme bold/italic leaking into dark tokens that do not set them.
+    reset = (
+        f'.{_CODE_CSS_CLASS} [class^="{_TOKEN_CLASS_PREFIX}"] {{ font-weight: normal; font-style: normal }}'
+    )
     indented = "\n".join("  " + line for line in [reset, *dark.splitlines()])
-    return f"{light}\n\n@media (prefers-color-scheme: dark) {{\n{indented}\n}}\n"
+    header = "/* Generated by articles.rendering.highlight_css(): edit that, not this file. */"
+    return f"{header}\n{light}\n\n@media (prefers-color-scheme: dark) {{\n{indented}\n}}\n"
 
 
 def _style_rules(style: str) -> str:
@@ -300,7 +356,7 @@ _MATHML_ATTRIBUTES = {
     "display", "displaystyle", "encoding", "fence", "form", "frame", "framespacing", "height", "largeop",
     "linethickness", "lspace", "mathbackground", "mathcolor", "mathsize", "mathvariant", "maxsize",
     "minsize", "movablelimits", "notation", "rowalign", "rowlines", "rowspacing", "rowspan", "rspace",
-    "scriptlevel", "separator", "stretchy", "symmetric", "voffset", "width", "xmlns",
+    "linebreak", "scriptlevel", "separator", "stretchy", "symmetric", "voffset", "width", "xmlns",
 }  # fmt: skip
 _ATTRIBUTES = {
     "a": {"href", "title"},

@@ -1,0 +1,63 @@
+"""Import throughput on the real corpus, against a parse-only baseline measured in the same run.
+
+    python bench/import_bench.py [--sample] [--database-url URL]
+
+Prints: the baseline (read + split + yaml.CSafeLoader, one process), the first import into an empty
+database (with where the time went and the peak memory of the whole process tree), and a re-import of
+the same unchanged files. Skips with a message when ../shared/corpus is absent.
+"""
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import ROOT, SAMPLE, full_corpus, manage, production_env, run_measured  # noqa: E402
+
+
+def baseline(files):
+    started = time.perf_counter()
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        front = text.split("\n---\n", 1)[0].removeprefix("---\n")
+        yaml.load(front, Loader=yaml.CSafeLoader)
+    return time.perf_counter() - started
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sample", action="store_true", help="the 3,231-file sample instead of all files")
+    parser.add_argument("--database-url", help="default: a fresh SQLite file")
+    args = parser.parse_args()
+    corpus = SAMPLE if args.sample else full_corpus()
+    if corpus is None or not corpus.exists():
+        print("import bench skipped: ../shared/corpus is not here")
+        return
+    files = sorted(corpus.rglob("*.md"))
+    with tempfile.TemporaryDirectory() as scratch:
+        database_url = args.database_url or f"sqlite:///{scratch}/bench.sqlite3"
+        env = production_env(database_url)
+        if args.database_url:
+            manage(["flush", "--noinput"], env, check=False)
+        manage(["migrate", "--noinput", "-v0"], env)
+        base = baseline(files)
+        command = [sys.executable, str(ROOT / "manage.py"), "import_articles", str(corpus), "-v2"]
+        first, first_peak, first_out = run_measured(command, env)
+        again, again_peak, again_out = run_measured(command, env)
+
+    print(f"files: {len(files):,}  database: {database_url.split(':')[0]}")
+    print(f"baseline parse (CSafeLoader, 1 process): {base:6.1f} s  ({len(files) / base:,.0f} files/s)")
+    print(f"first import:                            {first:6.1f} s  = {first / base:.2f}x baseline, "
+          f"peak memory {first_peak:.0f} MiB")  # fmt: skip
+    print("   " + [line for line in first_out.splitlines() if line.startswith("time in")][-1])
+    print("   " + [line for line in first_out.splitlines() if line.startswith("Imported")][-1])
+    print(f"re-import (unchanged):                   {again:6.1f} s  = {first / again:.1f}x faster than first, "
+          f"peak memory {again_peak:.0f} MiB")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

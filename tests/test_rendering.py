@@ -1,0 +1,271 @@
+import datetime
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+
+from articles.rendering import format_date, highlight_css, render_markdown
+
+PROJECT = Path(__file__).resolve().parent.parent
+SAMPLE = PROJECT.parent / "shared" / "corpus" / "quicktakes-sample"
+
+
+def _elements(html: str) -> list[tuple[str, dict]]:
+    """The (tag, attributes) of every element in `html`, as a browser would parse it."""
+    found = []
+
+    class Collector(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.append((tag, dict(attrs)))
+
+    Collector().feed(html)
+    return found
+
+
+# --- Math -------------------------------------------------------------------------------------------------
+
+
+def test_latex_command_starting_with_n_survives_into_mathml():
+    html = render_markdown(r"A rational number has $q \neq 0$.")
+    assert '<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline">' in html
+    assert "≠" in html
+    assert "neq" not in html
+
+
+def test_double_dollars_give_display_math():
+    html = render_markdown("The formula is:\n\n$$\nF = G \\frac{m_1 m_2}{r^2}\n$$\n\nwhere $G$ is constant.")
+    assert 'display="block"' in html
+    assert "<mfrac>" in html
+    assert html.count("<math") == 2
+
+
+def test_display_math_right_after_a_paragraph_line_is_a_block():
+    html = render_markdown("Given the system:\n$$\nx + 2y = 8\n$$\nFrom equation (1), solve it.")
+    assert "<p>Given the system:</p>" in html
+    assert 'display="block"' in html
+    assert "<p>From equation (1), solve it.</p>" in html
+
+
+def test_parenthesis_delimiters_give_inline_math():
+    html = render_markdown(r"It is denoted as \( P(A|B) \), the conditional probability.")
+    assert 'display="inline"' in html
+    assert r"\(" not in html
+
+
+def test_bracket_delimiters_give_display_math_inline_and_in_a_list():
+    assert 'display="block"' in render_markdown(r"so \[ x^2 \] holds")
+    html = render_markdown("1. **Derivative**:\n   \\[\n   f'(x) = 2x\n   \\]\n\n2. Next")
+    assert html.count("<li>") == 2
+    assert 'display="block"' in html
+    assert r"\]" not in html
+
+
+@pytest.mark.parametrize("text", ["It costs $5 and $10.", "From $5 to $7.50 a month.", "Between $5 and $ 10"])
+def test_money_stays_money(text):
+    html = render_markdown(text)
+    assert "<math" not in html
+    assert "$5" in html
+
+
+def test_money_before_real_math_leaves_both_intact():
+    html = render_markdown("Pay $5 (or $x$ in general).")
+    assert "$5 (or " in html
+    assert html.count("<math") == 1
+
+
+def test_padded_inline_math_is_math():
+    html = render_markdown(r"where $ F $ is the force and $ \frac{1}{2} $ a half")
+    assert html.count("<math") == 2
+
+
+def test_underscores_and_asterisks_in_math_are_not_emphasis():
+    html = render_markdown(r"Sum $a_1 + b_2$ and $a_i * b_i * c_i$ then $x_1$ and $y_1$.")
+    assert "<em>" not in html
+    assert "<msub><mi>a</mi><mn>1</mn></msub>" in html
+
+
+def test_escaped_dollar_is_a_literal_dollar():
+    html = render_markdown(r"Use \$x\$ literally.")
+    assert "<math" not in html
+    assert "$x$" in html
+
+
+def test_bad_latex_falls_back_to_escaped_source():
+    html = render_markdown(r"Broken: $\frac{a}{$ and $x_1_2$ and fine $y$.")
+    assert '<code class="math-error">\\frac{a}{</code>' in html
+    assert "<math" in html
+
+
+def test_tex_text_cannot_smuggle_markup():
+    html = render_markdown(r'$\text{<a href="https://evil.example">x</a> <b>y</b> & z}$')
+    assert "<a" not in html and "<b>" not in html
+    assert "&lt;a" in html
+    assert "&amp;" in html
+
+
+def test_math_in_code_stays_code():
+    html = render_markdown("Write `$x_1$` or:\n\n```\n$$ y $$\n```")
+    assert "<math" not in html
+    assert "<code>$x_1$</code>" in html
+
+
+def test_chemistry_and_aligned_gaps_are_filled():
+    html = render_markdown(r"$\ce{2H2 + O2 -> 2H2O}$ and $$\begin{aligned} x &= 1 \\ y &= 2 \end{aligned}$$")
+    assert r"\ce" not in html
+    assert "→" in html
+    assert "<mtable" in html
+
+
+# --- Markdown ---------------------------------------------------------------------------------------------
+
+
+def test_inline_code_holding_a_tag_is_escaped():
+    html = render_markdown("Similar to how `<div>` elements are used.")
+    assert "<code>&lt;div&gt;</code>" in html
+
+
+def test_gfm_table_is_wrapped_for_scrolling_and_alignment_is_a_class():
+    html = render_markdown("| Account | Dr |\n|---------|---:|\n| Cash | 100 |")
+    assert '<div class="table-wrap" tabindex="0"><table>' in html
+    assert "<th>Account</th>" in html
+    assert '<td class="align-right">100</td>' in html
+    assert "style=" not in html
+
+
+def test_horizontal_rule():
+    assert "<hr>" in render_markdown("Above\n\n---\n\nBelow")
+
+
+def test_fenced_python_is_highlighted():
+    html = render_markdown("```python\ndef f(x):\n    return x  # done\n```")
+    assert '<pre class="highlight" tabindex="0"><code class="language-python">' in html
+    assert '<span class="hl-k">def</span>' in html
+    assert '<span class="hl-c1"># done</span>' in html
+
+
+def test_unknown_language_is_plain_escaped_code():
+    html = render_markdown('```excel\n=IF(A1<3, "a", "b")\n```')
+    assert '<code class="language-excel">=IF(A1&lt;3' in html
+    assert "<span" not in html
+
+
+def test_nested_lists():
+    html = render_markdown("1. **Definition**:\n   - Rational\n   - Irrational\n2. Next")
+    assert re.search(r"<ol>\s*<li>.*<ul>\s*<li>Rational</li>", html, re.S)
+
+
+def test_headings_are_shifted_below_the_page_title():
+    html = render_markdown("# Top\n\n## Second\n\n### Third")
+    assert "<h1" not in html
+    assert "<h2>Top</h2>" in html
+    assert "<h3>Third</h3>" in html
+
+
+def test_bare_urls_and_emails_become_links():
+    html = render_markdown("See https://example.com or write to info@example.com.")
+    assert '<a href="https://example.com" rel="nofollow noopener">' in html
+    assert 'href="mailto:info@example.com"' in html
+
+
+# --- Hostile content --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        '<iframe src="https://evil.example"></iframe>',
+        "<svg onload=alert(1)>",
+        "[x](javascript:alert(1))",
+        "[x](JaVaScRiPt:alert(1))",
+        "[x](&#106;avascript:alert(1))",
+        "[x](vbscript:msgbox(1))",
+        "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+        "![x](data:image/png;base64,AAAA)",
+        "<javascript:alert(1)>",
+        "[x]\n\n[x]: javascript:alert(1)",
+        '```"><script>alert(1)</script>\ncode\n```',
+        "$\\text{<script>alert(1)</script>}$",
+    ],
+)
+def test_hostile_content_never_becomes_markup(text):
+    elements = _elements(render_markdown(text))
+    assert {tag for tag, _ in elements} <= {"p", "pre", "code", "math", "mrow", "mtext"}
+    assert all(name in ("class", "tabindex", "xmlns", "display") for _, attrs in elements for name in attrs)
+
+
+def test_only_safe_links_survive():
+    html = render_markdown("[a](https://example.com) [b](/learn/x) [c](mailto:a@b.c) [d](ftp://x)")
+    assert html.count("<a ") == 3
+    assert 'rel="nofollow noopener"' in html
+
+
+# --- Dates ------------------------------------------------------------------------------------------------
+
+
+def test_format_date_default_pattern():
+    assert format_date(datetime.date(2024, 12, 25), "MMM DD, YYYY") == "Dec 25, 2024"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("YYYY-MM-DD", "2025-03-07"),
+        ("YY M D", "25 3 7"),
+        ("MMMM Do", "March 7th"),
+        ("dddd, ddd", "Friday, Fri"),
+        ("[Posted on] D MMM", "Posted on 7 Mar"),
+        ("[YYYY] YYYY", "YYYY 2025"),
+        ("D/M/YYYY!", "7/3/2025!"),
+    ],
+)
+def test_format_date_tokens(pattern, expected):
+    assert format_date(datetime.date(2025, 3, 7), pattern) == expected
+
+
+@pytest.mark.parametrize(("day", "ordinal"), [(1, "1st"), (2, "2nd"), (3, "3rd"), (11, "11th"), (22, "22nd")])
+def test_format_date_ordinals(day, ordinal):
+    assert format_date(datetime.date(2024, 1, day), "Do") == ordinal
+
+
+# --- CSS --------------------------------------------------------------------------------------------------
+
+
+def test_highlight_css_has_both_themes_scoped_to_code_blocks():
+    css = highlight_css()
+    assert ".highlight .hl-k" in css
+    assert "@media (prefers-color-scheme: dark)" in css
+    assert not re.search(r"^pre\b", css, re.M)
+
+
+def test_static_code_css_is_up_to_date():
+    assert (PROJECT / "static" / "css" / "code.css").read_text() == highlight_css()
+
+
+# --- Real answers -----------------------------------------------------------------------------------------
+
+
+def _front_matter(text: str) -> str:
+    lines = text.split("\n")
+    return "\n".join(lines[1 : lines.index("---", 1)])
+
+
+# Decoding `\n` is articles.source's job; this approximation is enough to give the renderer real block
+# structure (lists, fences, display math) while keeping `\neq`, `\nabla`, `\nu` and friends.
+_NAIVE_NEWLINE = re.compile(r"\\n(?!(?:eq|eg|abla|u|ot|mid|i|e|leq|geq|exists|otin)(?![a-zA-Z]))")
+
+
+@pytest.mark.corpus
+def test_every_sample_answer_renders():
+    if not SAMPLE.is_dir():
+        pytest.skip(f"{SAMPLE} not found")
+    files = sorted(SAMPLE.glob("*.md"))
+    for path in files:
+        answer = yaml.load(_front_matter(path.read_text(encoding="utf-8")), Loader=yaml.CSafeLoader)["answer"]
+        for text in (answer, _NAIVE_NEWLINE.sub("\n", answer)):
+            html = render_markdown(text)
+            assert "<script" not in html and "<img" not in html, path.name
+    assert len(files) > 100
