@@ -26,6 +26,7 @@ from .source import SourceError, parse_source
 
 IMPORTER_VERSION = f"1.{rendering.RENDERER_VERSION}"
 BATCH_SIZE = 500
+SQLITE_CACHE_KIB = 128 * 1024
 PARALLEL_THRESHOLD = 200  # below this many files, worker start-up costs more than it saves
 URL_LINE = re.compile(rb"^url:[ \t]*(\S+)[ \t]*\r?$", re.MULTILINE)
 
@@ -106,6 +107,10 @@ class Importer:
         return self.result
 
     def _run(self, paths):
+        if connection.vendor == "sqlite":
+            # Index pages of a growing database: keep them in memory rather than re-reading them per batch.
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
         clock = time.perf_counter()
         scanned = self.scan(paths)
         todo = self.skip_unchanged(scanned)

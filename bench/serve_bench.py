@@ -1,0 +1,110 @@
+"""Serving throughput under gunicorn (debug off, as in production), against /healthz in the same run.
+
+    python bench/serve_bench.py [--corpus DIR] [--database-url URL] [--duration 10]
+
+Imports the corpus (default: the real sample, else fixtures/) into a fresh database, starts gunicorn with
+the page cache off, then on, and drives it with wrk (Debian's package) at 16 connections. Prints requests
+per second, p50/p99 latencies, ratios against /healthz, and the queries each page type takes.
+"""
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import ROOT, SAMPLE, manage, production_env  # noqa: E402
+
+PORT = 8765
+CONNECTIONS = 16
+
+
+def wrk(path, duration):
+    output = subprocess.run(
+        ["wrk", f"-c{CONNECTIONS}", "-t2", f"-d{duration}s", "--latency", f"http://127.0.0.1:{PORT}{path}"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    latencies = dict(re.findall(r"^\s+(50|99)(?:\.0+)?%\s+(\S+)\s*$", output, re.MULTILINE))
+    if len(latencies) < 2:
+        raise SystemExit(f"wrk output not understood for {path}:\n{output}")
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return rate, to_ms(latencies["50"]), to_ms(latencies["99"]), int(errors.group(1)) if errors else 0
+
+
+def to_ms(text):
+    value, unit = re.match(r"([\d.]+)(\w+)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+def start_gunicorn(env):
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "qtakes" / "gunicorn.py"), "qtakes.wsgi"],
+        cwd=ROOT, env=dict(env, PORT=str(PORT)), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)
+            return server
+        except OSError:
+            time.sleep(0.1)
+    server.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+def sample_paths(env):
+    script = (
+        "from articles.models import Article as A, Keyword as K;"
+        "a = A.objects.published().annotate(n=__import__('django').db.models.Count('relations'))"
+        ".order_by('-n', 'pk').first();"
+        "k = K.objects.order_by('pk').first();"
+        "print(a.url); print(a.subject.get_absolute_url()); print(k.get_absolute_url())"
+    )
+    lines = manage(["shell", "--no-imports", "-c", script], env).stdout.split()
+    return {"article": lines[0], "subject": lines[1], "keyword": lines[2], "search": "/search/?q=energy",
+            "sitemap": "/sitemap.xml", "home": "/"}  # fmt: skip
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--corpus", type=Path, default=SAMPLE if SAMPLE.exists() else ROOT / "fixtures")
+    parser.add_argument("--database-url")
+    parser.add_argument("--duration", type=int, default=10)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        print("serve bench skipped: wrk is not installed (apt-get install wrk)")
+        return
+    with tempfile.TemporaryDirectory() as scratch:
+        env = production_env(args.database_url or f"sqlite:///{scratch}/bench.sqlite3")
+        env.pop("REDIS_URL", None) if not args.database_url else None
+        manage(["migrate", "--noinput", "-v0"], env)
+        manage(["collectstatic", "--noinput", "-v0"], env)
+        manage(["import_articles", str(args.corpus), "-v0"], env)
+        paths = sample_paths(env)
+        print(f"corpus: {args.corpus}  gunicorn: {CONNECTIONS} connections, {args.duration}s per figure")
+        results = {}
+        for cache in ("off", "on"):
+            server = start_gunicorn(dict(env, PAGE_CACHE=cache))
+            try:
+                for name in ("healthz", *paths):
+                    path = "/healthz" if name == "healthz" else paths[name]
+                    wrk(path, 1)  # warm
+                    results[cache, name] = wrk(path, args.duration)
+            finally:
+                server.terminate()
+                server.wait()
+    base = results["off", "healthz"][0]
+    print(
+        f"{'page':10} {'cache':5} {'req/s':>8} {'x healthz':>10} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}"
+    )
+    for (cache, name), (rate, p50, p99, errors) in results.items():
+        print(f"{name:10} {cache:5} {rate:8.0f} {rate / base:10.2f} {p50:8.1f} {p99:8.1f} {errors:8d}")
+
+
+if __name__ == "__main__":
+    main()
