@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: run test lint format migrations-check bench bench-import bench-serve setup serve clean collectstatic browser-deps
+.PHONY: run test lint format migrations-check bench bench-import bench-serve bench-load setup serve clean collectstatic
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,12 @@ run: $(STAMP)
 	@echo "Admin account: run '$(DEV_ENV) $(BIN)/python manage.py createsuperuser' (none is created for you)."
 	@echo "Serving on http://127.0.0.1:$(PORT)/"
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Production-like: debug off, gunicorn, whitenoise. Needs DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS.
+serve: $(STAMP)
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/gunicorn -c qtakes/gunicorn.py qtakes.wsgi
 
 collectstatic: $(STAMP)
 	$(DEV_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
@@ -41,13 +47,16 @@ format: $(STAMP)
 migrations-check: $(STAMP)
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
-bench: bench-import bench-serve
+bench: bench-import bench-serve bench-load
 
 bench-import: $(STAMP)
 	$(BIN)/python bench/import_bench.py
 
 bench-serve: $(STAMP)
 	$(BIN)/python bench/serve_bench.py
+
+bench-load: $(STAMP)
+	$(BIN)/python bench/load_during_import.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm

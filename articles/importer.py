@@ -20,7 +20,7 @@ from django.db import connection, reset_queries, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
-from . import locks, rendering
+from . import editing, exporter, locks, rendering
 from .models import Article, ArticleKeyword, Keyword, Relation, Subject
 from .source import SourceError, parse_source
 
@@ -40,6 +40,7 @@ class ImportResult:
     conflicts: list = field(default_factory=list)  # (url, path)
     relations_resolved: int = 0
     relations_dangling: int = 0
+    redirects: int = 0
     seconds: float = 0.0
     timings: dict = field(default_factory=lambda: defaultdict(float))
     dry_run: bool = False
@@ -63,6 +64,7 @@ class Prepared:
 
     record: object
     answer_html: str
+    publishing: tuple | None = None  # (status, publish_at) from an exported file's "publishing" key
 
 
 def find_source_files(paths):
@@ -78,8 +80,31 @@ def find_source_files(paths):
     return list(found.values())
 
 
+def find_redirect_files(paths):
+    """The redirect files (written by export_articles) under the given files and folders."""
+    found = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(sorted(path.rglob(exporter.REDIRECTS_FILE)))
+        elif path.name == exporter.REDIRECTS_FILE:
+            found.append(path)
+    return found
+
+
 def import_paths(paths, **options):
-    return Importer(**options).run(find_source_files(paths))
+    importer = Importer(**options)
+    result = importer.run(find_source_files(paths))
+    if result.interrupted or importer.dry_run:
+        return result
+    for path in find_redirect_files(paths):
+        redirects = exporter.import_redirects(path)
+        result.redirects += redirects.created + redirects.updated
+        result.relations_resolved += redirects.relations_resolved
+        result.refused.extend(SourceError(path, reason) for reason in redirects.refused)
+    if result.redirects:
+        result.relations_dangling = Relation.objects.filter(target__isnull=True).count()
+    return result
 
 
 class Importer:
@@ -172,6 +197,7 @@ class Importer:
         if self.overwrite_edits:
             current = current.filter(edited=False)
         stored = dict(current.values_list("url", "file_hash"))
+        stored.update(editing.moved_file_hashes(current))  # their files still name the old url
         todo = []
         for item in scanned:
             if item.url and stored.get(item.url) == item.data_hash:
@@ -234,14 +260,20 @@ class Importer:
                 url__in=[p.record.url for p in ready]
             ).values_list("id", "url", "file_hash", "edited")
         }
+        # A file naming a url an admin move left behind updates the moved article, never recreates it.
+        moved = editing.moved_articles([p.record.url for p in ready if p.record.url not in existing])
         to_create, to_update = [], []
         for prepared in ready:
             record = prepared.record
             values = file_values(record, prepared.answer_html, self.subject_for(record).pk, now)
+            if record.url in moved:
+                article = moved[record.url]
+                existing[record.url] = (article.pk, article.file_hash, article.edited)
+                values.update(editing.moved_place(article.url))
             if record.url not in existing:
-                published = start_of(record.date)
-                values.update(url=record.url, status=Article.Status.PUBLISHED, publish_at=published)
-                values["content_changed_at"] = published
+                status, published = prepared.publishing or (Article.Status.PUBLISHED, start_of(record.date))
+                values.update(url=record.url, status=status, publish_at=published)
+                values["content_changed_at"] = start_of(record.date)
                 to_create.append((values, record))
                 continue
             pk, file_hash, edited = existing[record.url]
@@ -308,6 +340,7 @@ class Importer:
     def write_relations(self, written):
         target_urls = {entry.url for _, record in written for entry in record.related}
         targets = dict(Article.objects.filter(url__in=target_urls).values_list("url", "id"))
+        targets.update(editing.redirect_targets(target_urls - targets.keys()))  # moved targets
         rows = [
             (pk, position, entry.url, entry.title, entry.subject, entry.source_id, targets.get(entry.url))
             for pk, record in written
@@ -427,7 +460,7 @@ def prepare_file(path, max_bytes):
         if len(data) > max_bytes:
             raise SourceError(path, f"file is {len(data):,} bytes, over the limit of {max_bytes:,}")
         record = parse_source(data, path)
-        return Prepared(record, rendering.render_markdown(record.answer))
+        return Prepared(record, rendering.render_markdown(record.answer), editing.publishing_state(record))
     except SourceError as exc:
         return exc
     except OSError as exc:

@@ -3,6 +3,7 @@
 import contextlib
 import fcntl
 import hashlib
+import os
 import tempfile
 from pathlib import Path
 
@@ -31,7 +32,10 @@ def import_lock():
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK_KEY])
         return
-    name = hashlib.sha256(str(connection.settings_dict["NAME"]).encode()).hexdigest()[:16]
+    database = str(connection.settings_dict["NAME"])
+    if "mode=memory" in database or database == ":memory:":
+        database += f"-{os.getpid()}"  # an in-memory database lives in one process only
+    name = hashlib.sha256(database.encode()).hexdigest()[:16]
     with open(Path(tempfile.gettempdir()) / f"qtakes-import-{name}.lock", "w") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -3,6 +3,8 @@
 An article's identity is its ``url`` (source ids are not unique); a subject's is its slug.
 """
 
+from dataclasses import dataclass
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -52,11 +54,32 @@ class ArticleQuerySet(models.QuerySet):
         """What search engines are offered: published and not ``no_index``."""
         return self.published(now).filter(no_index=False)
 
+    def with_visibility(self, visibility, now=None):
+        """Articles in one of the states the admin shows: draft, scheduled, published or removed."""
+        now = now or timezone.now()
+        published = Q(status=Article.Status.PUBLISHED)
+        return self.filter(
+            {
+                Article.Visibility.DRAFT: Q(status=Article.Status.DRAFT),
+                Article.Visibility.SCHEDULED: published & Q(publish_at__gt=now),
+                Article.Visibility.PUBLISHED: published & Q(publish_at__lte=now),
+                Article.Visibility.REMOVED: Q(status=Article.Status.REMOVED),
+            }[visibility]
+        )
+
 
 class Article(models.Model):
     class Status(models.TextChoices):
         PUBLISHED = "published", "Published"
         DRAFT = "draft", "Draft"
+        REMOVED = "removed", "Removed"
+
+    class Visibility(models.TextChoices):
+        """What the public sees: the status, with "published" split by the publish time."""
+
+        DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
+        PUBLISHED = "published", "Published"
         REMOVED = "removed", "Removed"
 
     # Identity and place.
@@ -96,6 +119,9 @@ class Article(models.Model):
     imported_at = models.DateTimeField(null=True, blank=True)
     content_changed_at = models.DateTimeField(default=timezone.now, help_text="Sitemap lastmod.")
     edited = models.BooleanField(default=False, help_text="Changed in the admin since the last import.")
+    site_changed_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="Last change made on the site: edit, move, publishing."
+    )
 
     # Publishing: the site owns these fields.
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
@@ -109,6 +135,9 @@ class Article(models.Model):
             models.Index(fields=["subject", "-publish_at", "-id"], name="article_subject_latest"),
             models.Index(fields=["-publish_at", "-id"], name="article_latest"),
             models.Index(fields=["source_id"], name="article_source_id"),
+            models.Index(fields=["date"], name="article_date"),
+            # Draft, scheduled, published, removed: the admin's filters and counts, off the wide table.
+            models.Index(fields=["status", "publish_at", "date"], name="article_visibility"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["subject", "slug"], name="article_unique_subject_slug"),
@@ -125,6 +154,14 @@ class Article(models.Model):
     def is_published(self):
         return self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()
 
+    @property
+    def visibility(self):
+        if self.status == self.Status.PUBLISHED:
+            return (
+                self.Visibility.SCHEDULED if self.publish_at > timezone.now() else self.Visibility.PUBLISHED
+            )
+        return self.Visibility(self.status)
+
 
 class ArticleKeyword(TaggedItemBase):
     content_object = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="keyword_items")
@@ -134,6 +171,13 @@ class ArticleKeyword(TaggedItemBase):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="articlekeyword_unique"),
         ]
+
+
+class RelationQuerySet(models.QuerySet):
+    def dangling(self):
+        """Relations with no article to show: nothing at the url, or an article removed from the site."""
+        removed = Article.objects.filter(status=Article.Status.REMOVED).values("pk")
+        return self.filter(Q(target__isnull=True) | Q(target__in=removed))
 
 
 class Relation(models.Model):
@@ -149,6 +193,8 @@ class Relation(models.Model):
         Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="inbound_relations"
     )
 
+    objects = RelationQuerySet.as_manager()
+
     class Meta:
         ordering = ["source", "position"]
         constraints = [
@@ -157,11 +203,12 @@ class Relation(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.source_id} -> {self.target_url}"
+        return self.target_url
 
     @property
     def is_dangling(self):
-        return self.target_id is None
+        """No article to show: nothing at the url, or the article was removed (loads the target)."""
+        return self.target_id is None or self.target.status == Article.Status.REMOVED
 
 
 class Redirect(models.Model):
@@ -176,3 +223,37 @@ class Redirect(models.Model):
 
     def __str__(self):
         return f"{self.old_url} -> {self.article.url}"
+
+
+@dataclass
+class Resolution:
+    """What lives at a path: an article to show, a url to redirect to (301), or a removed article (410)."""
+
+    article: Article | None = None
+    redirect_to: str | None = None
+    gone: bool = False
+
+
+def resolve_path(path, *, preview=False, queryset=None):
+    """The one rule for what a public path shows; ``preview`` (staff) also shows drafts and scheduled.
+
+    An article at the path wins unless it was removed; then a redirect from the path (to an article the
+    visitor may see); then a removed article answers Gone. Nothing found: an empty Resolution (404).
+    ``queryset`` lets a view choose the fields and joins of the article it shows.
+    """
+    articles = queryset if queryset is not None else Article.objects.select_related("subject")
+    article = articles.filter(url=path).exclude(status=Article.Status.REMOVED).first()
+    if article is not None and (preview or article.is_published):
+        return Resolution(article=article)
+    if article is None:
+        visible = Article.objects.exclude(status=Article.Status.REMOVED)
+        if not preview:
+            visible = Article.objects.published()
+        moved = Redirect.objects.filter(old_url=path, article__in=visible).values_list(
+            "article__url", flat=True
+        )
+        if redirect_to := moved.first():
+            return Resolution(redirect_to=redirect_to)
+        if Article.objects.filter(url=path, status=Article.Status.REMOVED).exists():
+            return Resolution(gone=True)
+    return Resolution()

@@ -1,10 +1,30 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
-from . import views
+from . import feeds, sitemaps, views
 
 app_name = "articles"
 
 urlpatterns = [
+    path("", views.home, name="home"),
+    path("learn/", views.subject_list, name="subjects"),
     path("learn/<slug:subject>/", views.subject_detail, name="subject"),
-    path("keywords/<str:slug>/", views.subject_detail, name="keyword"),
+    path(
+        "learn/<slug:subject>/questions/",
+        RedirectView.as_view(pattern_name="articles:subject", permanent=True),
+        name="subject-questions",
+    ),
+    # The article's url has no trailing slash; the slash variant redirects to it.
+    path("learn/<slug:subject>/questions/<str:slug>", views.article_detail, name="article"),
+    path("learn/<slug:subject>/questions/<str:slug>/", views.article_with_slash),
+    path("keywords/<str:slug>/", views.keyword_detail, name="keyword"),
+    path("search/", views.search_results, name="search"),
+    path("feeds/latest.rss", feeds.LatestRss(), name="feed-rss"),
+    path("feeds/latest.atom", feeds.LatestAtom(), name="feed-atom"),
+    path("feeds/subjects/<slug:subject>.rss", feeds.SubjectRss(), name="subject-feed-rss"),
+    path("feeds/subjects/<slug:subject>.atom", feeds.SubjectAtom(), name="subject-feed-atom"),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap-section"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("healthz", views.healthz, name="healthz"),
 ]

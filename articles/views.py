@@ -1,5 +1,256 @@
-from django.http import Http404
+"""Public pages. Every article shown or linked comes from ``Article.objects.published()``.
+
+Each page takes a fixed number of queries (tests/test_views.py counts them) and answers conditional
+requests: ``conditional_page`` adds an ETag of the body and turns a matching request into a 304.
+"""
+
+from django.conf import settings
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Count, F, OuterRef, Subquery
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.http import http_date
+from django.views.decorators.http import conditional_page, require_safe
+
+from . import seo
+from .models import Article, ArticleKeyword, Keyword, Relation, Subject, resolve_path
+from .rendering import format_date
+from .search import LISTING_FIELDS, MAX_QUERY_LENGTH, search
+from .source import keyword_slug
+
+PER_PAGE = 30
+LATEST_COUNT = 12
+RELATED_COUNT = 5
+LINK_FIELDS = ("url", "question")
+UNSHOWN_FIELDS = ("answer_source", "answer", "source_text", "source_path")
 
 
+def published():
+    return Article.objects.published()
+
+
+def listing(articles):
+    """Articles as a listing shows them: newest first, ties by id, without the heavy text fields."""
+    return articles.select_related("subject").only(*LISTING_FIELDS).order_by("-publish_at", "-id")
+
+
+def paginate(request, articles):
+    """The requested page of a listing; 404 for a bad or empty page number, or an empty listing."""
+    paginator = Paginator(articles, PER_PAGE, allow_empty_first_page=False)
+    try:
+        return paginator.page(request.GET.get("page") or 1)
+    except InvalidPage:
+        raise Http404("No such page") from None
+
+
+def subjects_with_counts():
+    """Subjects that have published articles, each with ``article_count``: one query."""
+    counts = published().filter(subject=OuterRef("pk")).order_by().values("subject").annotate(n=Count("pk"))
+    subjects = Subject.objects.annotate(article_count=Subquery(counts.values("n")))
+    # Filtered here, not in SQL: a WHERE on the annotation would run every count twice.
+    return [subject for subject in subjects if subject.article_count]
+
+
+def resolve_article(request, path):
+    """The article to show at ``path``, or the response that stands in for it.
+
+    A 301 when the article moved, a 410 when it was removed; Http404 when nothing lives there. Staff
+    also see drafts and scheduled articles (a preview). The rule itself is ``models.resolve_path``.
+    """
+    # The source text and the Markdown are never shown: do not load them.
+    articles = seo.with_canonical_url(Article.objects.select_related("subject").defer(*UNSHOWN_FIELDS))
+    found = resolve_path(path, preview=is_staff(request), queryset=articles)
+    if found.article is not None:
+        return found.article
+    if found.redirect_to:
+        return HttpResponsePermanentRedirect(found.redirect_to)
+    if found.gone:
+        return render(request, "410.html", status=410)
+    raise Http404("No article at this address")
+
+
+def is_staff(request):
+    # Only a request carrying a session can be staff: anonymous pages never touch the session table.
+    return settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_staff
+
+
+@require_safe
+@conditional_page
+def home(request):
+    latest = listing(published())[:LATEST_COUNT]
+    head = seo.page_head(
+        settings.SITE_NAME,
+        "Short, clear answers to questions across dozens of subjects, from medicine to computer science.",
+        reverse("articles:home"),
+    )
+    return render(
+        request, "articles/home.html", {"subjects": subjects_with_counts(), "latest": latest, "head": head}
+    )
+
+
+@require_safe
+@conditional_page
+def subject_list(request):
+    subjects = subjects_with_counts()
+    head = seo.page_head(
+        "All subjects",
+        f"Browse QuickTakes questions and answers in {len(subjects)} subjects.",
+        reverse("articles:subjects"),
+    )
+    return render(request, "articles/subject_list.html", {"subjects": subjects, "head": head})
+
+
+@require_safe
+@conditional_page
 def subject_detail(request, subject):
-    raise Http404
+    subject = get_object_or_404(Subject, slug=subject)
+    page = paginate(request, listing(published().filter(subject=subject)))
+    head = seo.page_head(
+        subject.name,
+        f"Questions and answers in {subject.name}: {page.paginator.count} QuickTakes, newest first.",
+        subject.get_absolute_url(),
+        page=page,
+        feeds=seo.subject_feeds(subject) + seo.site_feeds(),
+        breadcrumbs=[("Subjects", reverse("articles:subjects")), (subject.name, subject.get_absolute_url())],
+    )
+    return render(request, "articles/subject_detail.html", {"subject": subject, "page": page, "head": head})
+
+
+@require_safe
+@conditional_page
+def keyword_detail(request, slug):
+    keyword = get_object_or_404(Keyword, slug=slug)
+    page = paginate(request, listing(published().filter(keyword_items__tag=keyword)))
+    count = page.paginator.count
+    head = seo.page_head(
+        keyword.name,
+        f"{count} QuickTakes question{'s' if count != 1 else ''} about {keyword.name}.",
+        keyword.get_absolute_url(),
+        page=page,
+        noindex=count < seo.KEYWORD_INDEX_MIN,
+    )
+    return render(request, "articles/keyword_detail.html", {"keyword": keyword, "page": page, "head": head})
+
+
+@require_safe
+@conditional_page
+def search_results(request):
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    number = request.GET.get("page", "1")
+    if not number.isdigit() or not 1 <= int(number) <= 100:
+        raise Http404("No such page")
+    number = int(number)
+    found = search(query, limit=PER_PAGE + 1, offset=(number - 1) * PER_PAGE) if query else []
+    if number > 1 and not found:
+        raise Http404("No such page")
+    title = f"Search: {query}" if query else "Search"
+    head = seo.page_head(
+        title, "Search QuickTakes questions and answers.", reverse("articles:search"), noindex=True
+    )
+    head.canonical = ""  # every query is its own page, and none of them is for search engines
+    context = {
+        "query": query,
+        "results": found[:PER_PAGE],
+        "number": number,
+        "has_next": len(found) > PER_PAGE,
+        "head": head,
+    }
+    return render(request, "articles/search.html", context)
+
+
+@require_safe
+@conditional_page
+def article_detail(request, subject, slug):
+    article = resolve_article(request, request.path_info)
+    if isinstance(article, HttpResponse):
+        return article
+    keywords = in_file_order(Keyword.objects.filter(article_items__content_object=article), article)
+    reading = further_reading(article)
+    related = [item for item in reading if item.position is not None]
+    more = [item for item in reading if item.position is None][: max(0, RELATED_COUNT - len(related))]
+    context = {
+        "article": article,
+        "posted_on": format_date(article.date, article.date_format),
+        "keywords": keywords,
+        "related": related,
+        "more": more,
+        "breadcrumbs": seo.article_breadcrumbs(article)[:-1],
+        "head": seo.article_head(article, keywords),
+    }
+    if not article.is_published:  # a staff preview: never indexed, never kept by a cache
+        context["head"].robots = seo.NOINDEX
+        response = render(request, "articles/article_detail.html", context)
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+    response = render(request, "articles/article_detail.html", context)
+    response["Last-Modified"] = http_date(max(article.content_changed_at, article.publish_at).timestamp())
+    return response
+
+
+def in_file_order(keywords, article):
+    """The article's keywords in the order its ``seo.page_keywords`` lists them."""
+    order = {keyword_slug(name.strip()): index for index, name in enumerate(article.seo_keywords.split(","))}
+    return sorted(keywords, key=lambda keyword: (order.get(keyword.slug, len(order)), keyword.name))
+
+
+def further_reading(article):
+    """The links under an article, in one query whatever their number.
+
+    First the file's related articles that are published, in the file's order (``position`` set),
+    then articles of the same subject sharing the most keywords with it (``position`` None), enough
+    to make five. A relation whose target is missing or unpublished never comes back.
+    """
+    relations = Relation.objects.filter(source=article)
+    tags = ArticleKeyword.objects.filter(content_object=article).values("tag")
+    shared = (
+        ArticleKeyword.objects.filter(content_object=OuterRef("pk"), tag__in=tags)
+        .order_by()
+        .values("content_object")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    same_subject_same_keywords = Article.objects.filter(
+        subject_id=article.subject_id, keyword_items__tag__in=tags
+    )
+    # One IN over a UNION, not an OR of two: PostgreSQL turns the OR into a scan of the whole table.
+    candidates = (
+        relations.order_by().values("target").union(same_subject_same_keywords.order_by().values("pk"))
+    )
+    return list(
+        published()
+        .filter(pk__in=candidates)
+        .exclude(pk=article.pk)
+        .annotate(
+            position=Subquery(relations.filter(target=OuterRef("pk")).order_by().values("position")[:1]),
+            shared=Subquery(shared),
+        )
+        .order_by(F("position").asc(nulls_last=True), F("shared").desc(nulls_last=True), "-publish_at", "-id")
+        .only(*LINK_FIELDS)[: 2 * RELATED_COUNT]
+    )
+
+
+@require_safe
+def article_with_slash(request, subject, slug):
+    """``/learn/<subject>/questions/<slug>/`` -> 301 to the article's url (which has no slash)."""
+    article = resolve_article(request, request.path_info.rstrip("/"))
+    if isinstance(article, HttpResponse):
+        return article
+    return HttpResponsePermanentRedirect(article.get_absolute_url())
+
+
+@require_safe
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "",
+        f"Sitemap: {seo.absolute(reverse('articles:sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def healthz(request):
+    """For load balancers: constant, no database, no template."""
+    return HttpResponse("ok", content_type="text/plain")

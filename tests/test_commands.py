@@ -32,14 +32,21 @@ def test_summary_names_every_count(tmp_path):
 def test_refusals_go_to_stderr_and_fail_the_command(tmp_path):
     write_source(tmp_path, slug="a")
     with pytest.raises(CommandError, match="3 file"):
-        run(tmp_path, DATA / "bad" / "no-front-matter.md", DATA / "bad" / "text-id.md", DATA / "bad" / "oversized.md")
+        run(
+            tmp_path,
+            DATA / "bad" / "no-front-matter.md",
+            DATA / "bad" / "text-id.md",
+            DATA / "bad" / "oversized.md",
+        )
     assert Article.objects.count() == 1
 
 
 def test_refusal_message_names_file_and_reason(tmp_path):
     err = io.StringIO()
     with pytest.raises(CommandError):
-        call_command("import_articles", str(DATA / "bad" / "impossible-date.md"), stdout=io.StringIO(), stderr=err)
+        call_command(
+            "import_articles", str(DATA / "bad" / "impossible-date.md"), stdout=io.StringIO(), stderr=err
+        )
     assert "impossible-date.md" in err.getvalue()
     assert "day is out of range for month" in err.getvalue()
 

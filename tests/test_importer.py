@@ -34,7 +34,10 @@ def test_import_creates_articles_with_keywords_and_relations(tmp_path):
         (B, Article.objects.get(url=B).pk),
         ("/learn/computer-science/questions/missing", None),
     ]
-    assert sorted(Article.objects.get(url=B).keywords.values_list("name", flat=True)) == ["Quality", "Testing"]
+    assert sorted(Article.objects.get(url=B).keywords.values_list("name", flat=True)) == [
+        "Quality",
+        "Testing",
+    ]
     assert result.relations_dangling == 1
 
 
@@ -58,7 +61,9 @@ def test_changed_file_updates_its_article(tmp_path):
     article.refresh_from_db()
     assert article.question == "New?"
     assert list(article.keywords.values_list("name", flat=True)) == ["three"]
-    assert list(article.relations.values_list("target_url", flat=True)) == ["/learn/computer-science/questions/c"]
+    assert list(article.relations.values_list("target_url", flat=True)) == [
+        "/learn/computer-science/questions/c"
+    ]
     assert article.content_changed_at > changed_at
     assert Article.objects.count() == 1
 

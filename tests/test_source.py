@@ -114,7 +114,9 @@ def test_related_entries_deduplicated_in_order_and_never_self():
 
 
 def test_keywords_one_per_slug_first_spelling_wins():
-    record = parse_source(source_text(keywords="Machine Learning, machine  learning,AI,, ai ").encode(), "x.md")
+    record = parse_source(
+        source_text(keywords="Machine Learning, machine  learning,AI,, ai ").encode(), "x.md"
+    )
     assert record.keywords == [("machine-learning", "Machine Learning"), ("ai", "AI")]
 
 
@@ -132,7 +134,7 @@ def test_subject_slug_transliterates():
         (r"$\nu$ and \( \nu \)", "$\\nu$ and \\( \\nu \\)"),
         (r"$$\nc^2 = a^2\n$$\nwhere", "$$\nc^2 = a^2\n$$\nwhere"),
         (r"\frac{a}{b} and \text{x} and C:\Users", r"\frac{a}{b} and \text{x} and C:\Users"),
-        (r'```c\nprintf("%d\n", x); // it' + "'" + r's\n```', '```c\nprintf("%d\\n", x); // it\'s\n```'),
+        (r'```c\nprintf("%d\n", x); // it' + "'" + r"s\n```", '```c\nprintf("%d\\n", x); // it\'s\n```'),
         (r"      / \\n     C", "      / \\\n     C"),
         (r"Text\nunder the line", "Text\nunder the line"),
     ],

@@ -1,0 +1,359 @@
+"""The content team's admin. Thin: forms validate, articles.editing does the work, Django logs history."""
+
+from urllib.parse import urlsplit
+
+from django.contrib import admin, messages
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.views.main import ChangeList
+from django.db import connection
+from django.db.models import BooleanField, Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from taggit.models import Tag
+
+from . import editing, search
+from .forms import ArticleForm, RedirectForm, RelationForm, RelationFormSet, SubjectForm
+from .models import Article, Redirect, Relation, Subject
+
+# taggit's own Tag model is unused: keywords are articles.Keyword, edited on each article as text.
+if admin.site.is_registered(Tag):
+    admin.site.unregister(Tag)
+
+# Heavy text the changelist never shows: not loaded for its rows.
+HEAVY_FIELDS = ("answer", "answer_source", "answer_html", "source_text", "seo_description", "seo_keywords")
+
+
+def search_filter(term, *, words=True):
+    """Articles matching an editor's search: a url (or an old url), part of a question, or (``words``)
+    every word in the question, answer or keywords through the full-text index of migration 0002.
+    """
+    if term.startswith(("/", "http://", "https://")):
+        path = urlsplit(term).path.rstrip("/") or "/"
+        return Q(url=path) | Q(pk__in=Redirect.objects.filter(old_url=path).values("article"))
+    found = Q(question__icontains=term)
+    terms = search.search_terms(term)
+    if not words or not terms:
+        return found
+    if connection.vendor == "sqlite":
+        match = " ".join(f'"{word}"' for word in terms)  # quoted: a word, never an FTS operator
+        sql = f"SELECT rowid FROM {search.FTS_TABLE} WHERE {search.FTS_TABLE} MATCH %s"  # noqa: S608
+        return found | Q(pk__in=RawSQL(sql, [match]))
+    if connection.vendor == "postgresql":
+        matches = RawSQL(
+            f"{search.PG_VECTOR} @@ {search.PG_QUERY}", [" ".join(terms)], output_field=BooleanField()
+        )
+        return found | Q(matches)
+    every_word = Q()
+    for word in terms:
+        every_word &= (
+            Q(question__icontains=word) | Q(answer__icontains=word) | Q(seo_keywords__icontains=word)
+        )
+    return found | every_word
+
+
+def add_relation_counts(articles):
+    """Set ``related_count`` and ``dangling_count`` on a page of articles: one grouped query."""
+    dangling = Q(target__isnull=True) | Q(target__status=Article.Status.REMOVED)
+    counts = {
+        row["source"]: row
+        for row in Relation.objects.filter(source__in=[article.pk for article in articles])
+        .values("source")
+        .annotate(total=Count("pk"), dangling=Count("pk", filter=dangling))
+        .order_by()
+    }
+    for article in articles:
+        row = counts.get(article.pk, {})
+        article.related_count, article.dangling_count = row.get("total", 0), row.get("dangling", 0)
+    return articles
+
+
+def log_bulk(request, articles, message):
+    """One history entry per article a bulk action changes (who, what, when)."""
+    articles = articles.select_related(None).only("pk", "question")
+    LogEntry.objects.log_actions(request.user.pk, list(articles), CHANGE, message)
+
+
+class VisibilityFilter(admin.SimpleListFilter):
+    title = "visibility"
+    parameter_name = "visibility"
+
+    def lookups(self, request, model_admin):
+        return Article.Visibility.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Article.Visibility.values:
+            return queryset.with_visibility(self.value())
+        return queryset
+
+
+class DanglingFilter(admin.SimpleListFilter):
+    title = "dangling relations"
+    parameter_name = "dangling"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Has dangling relations"), ("no", "None dangling")]
+
+    def queryset(self, request, queryset):
+        # A subquery run once (a few hundred rows), not a per-article EXISTS over 36,000 articles.
+        dangling = Q(pk__in=Relation.objects.dangling().values("source"))
+        if self.value() == "yes":
+            return queryset.filter(dangling)
+        if self.value() == "no":
+            return queryset.exclude(dangling)
+        return queryset
+
+
+class RelationInline(admin.TabularInline):
+    model = Relation
+    fk_name = "source"
+    form = RelationForm
+    formset = RelationFormSet
+    fields = ("position", "target", "target_url", "state")
+    readonly_fields = ("state",)
+    autocomplete_fields = ("target",)
+    ordering = ("position",)
+    extra = 1
+    verbose_name = "related article"
+    verbose_name_plural = "related articles, in order"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("target")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "target":  # pick an article; editing or deleting it belongs to its own page
+            field.widget.can_add_related = field.widget.can_change_related = False
+            field.widget.can_delete_related = False
+        return field
+
+    @admin.display(description="state")
+    def state(self, relation):
+        if relation.pk is None:
+            return "–"
+        if relation.target_id is None:
+            return format_html("<strong>Dangling</strong>: no article at {}", relation.target_url)
+        target = relation.target
+        if target.status == Article.Status.REMOVED:
+            return format_html("<strong>Dangling</strong>: “{}” was removed from the site", target.question)
+        link = reverse("admin:articles_article_change", args=[target.pk])
+        return format_html('<a href="{}">{}</a> ({})', link, target.question, target.visibility.label.lower())
+
+
+class ArticleChangeList(ChangeList):
+    def get_queryset(self, request, exclude_parameters=None):
+        return super().get_queryset(request, exclude_parameters).defer(*HEAVY_FIELDS)
+
+    def get_results(self, request):
+        super().get_results(request)
+        # Counted for the page shown only: an annotation would count for every row an OFFSET skips.
+        self.result_list = add_relation_counts(list(self.result_list))
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleForm
+    inlines = [RelationInline]
+    list_display = (
+        "question", "subject", "date", "visibility_label", "related_count", "dangling_count", "no_index", "edited",
+    )  # fmt: skip
+    list_filter = ("subject", VisibilityFilter, "date", "no_index", DanglingFilter, "edited")
+    list_select_related = ("subject",)
+    search_fields = ("question", "answer", "seo_keywords")
+    search_help_text = "Searches questions, answers and keywords."
+    date_hierarchy = "date"
+    ordering = ("-publish_at", "-id")
+    list_per_page = 50
+    show_full_result_count = False
+    autocomplete_fields = ("subject",)
+    actions = (
+        "publish",
+        "unpublish",
+        "hide_from_search_engines",
+        "offer_to_search_engines",
+        "remove_from_site",
+    )
+    readonly_fields = (
+        "answer_preview", "visibility_label", "url_link", "file_name", "source_id", "source_path", "file_hash",
+        "imported_at", "importer_version", "edited", "front_matter",
+    )  # fmt: skip
+    fieldsets = (
+        (
+            "Content",
+            {"fields": ("question", "answer", "answer_preview", "subject", "slug", "title", "article_title")},
+        ),
+        ("SEO", {"fields": ("seo_title", "seo_description", "seo_keywords", "no_index")}),
+        ("Publishing", {"fields": ("status", "publish_at", "date", "visibility_label", "url_link")}),
+        (
+            "Source",
+            {
+                "fields": (
+                    "file_name",
+                    "source_id",
+                    "source_path",
+                    "file_hash",
+                    "imported_at",
+                    "importer_version",
+                    "edited",
+                    "front_matter",
+                ),  # fmt: skip
+                "description": "Where the article came from, as read. Edits to content fields mark it edited: "
+                "a re-import keeps them and reports a conflict (import_articles --overwrite-edits applies the file).",
+            },
+        ),
+    )
+
+    def get_changelist(self, request, **kwargs):
+        return ArticleChangeList
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        # Choosing a related article: by its question or url, not by every answer that mentions it.
+        words = request.path != reverse("admin:autocomplete")
+        return queryset.filter(search_filter(term, words=words)), False
+
+    # -- columns and read-only fields --
+
+    @admin.display(description="visibility", ordering="status")
+    def visibility_label(self, article):
+        if article.pk is None:
+            return "–"
+        return article.visibility.label
+
+    @admin.display(description="related")
+    def related_count(self, article):
+        return article.related_count
+
+    @admin.display(description="dangling")
+    def dangling_count(self, article):
+        return article.dangling_count
+
+    @admin.display(description="preview of the answer (as saved)")
+    def answer_preview(self, article):
+        if not article.answer_html:
+            return "Saved answers are rendered here."
+        # Rendered and sanitised once, on import or save (articles.rendering): safe to show as is.
+        return format_html('<div class="qtakes-preview">{}</div>', mark_safe(article.answer_html))  # noqa: S308
+
+    @admin.display(description="url")
+    def url_link(self, article):
+        if not article.url:
+            return "Set on save: /learn/<subject>/questions/<slug>."
+        return format_html('<a href="{}">{}</a>', article.url, article.url)
+
+    @admin.display(description="front matter of the file")
+    def front_matter(self, article):
+        if not article.source_text:
+            return "Created in the admin: no source file yet (export_articles writes one)."
+        lines = article.source_text.splitlines()
+        end = next((i for i, line in enumerate(lines[1:], start=1) if line == "---"), len(lines))
+        return format_html("<pre>{}</pre>", "\n".join(lines[1:end]))
+
+    # -- saving --
+
+    def save_model(self, request, obj, form, change):
+        editing.save_article(obj)
+
+    def save_related(self, request, form, formsets, change):
+        form.save_m2m()
+        for formset in formsets:
+            if isinstance(formset, RelationFormSet):
+                formset.save(commit=False)  # records what changed, for the history message
+                editing.set_relations(form.instance, formset.entries())
+            else:
+                self.save_formset(request, form, formset, change)
+
+    # -- bulk actions --
+
+    @admin.action(description="Publish now (drafts, scheduled and removed articles go live)")
+    def publish(self, request, queryset):
+        count = editing.publish(
+            queryset, on_change=lambda changing: log_bulk(request, changing, "Published.")
+        )
+        self.message_user(request, f"Published {count} article(s).", messages.SUCCESS)
+
+    @admin.action(description="Unpublish (back to draft)")
+    def unpublish(self, request, queryset):
+        count = editing.unpublish(
+            queryset, on_change=lambda changing: log_bulk(request, changing, "Unpublished.")
+        )
+        self.message_user(request, f"Unpublished {count} article(s): they are drafts now.", messages.SUCCESS)
+
+    @admin.action(description="Hide from search engines (no_index)")
+    def hide_from_search_engines(self, request, queryset):
+        count = editing.set_no_index(
+            queryset,
+            True,
+            on_change=lambda changing: log_bulk(request, changing, "Hidden from search engines."),
+        )
+        self.message_user(request, f"Hid {count} article(s) from search engines.", messages.SUCCESS)
+
+    @admin.action(description="Offer to search engines again")
+    def offer_to_search_engines(self, request, queryset):
+        count = editing.set_no_index(
+            queryset,
+            False,
+            on_change=lambda changing: log_bulk(request, changing, "Offered to search engines."),
+        )
+        self.message_user(request, f"Offered {count} article(s) to search engines.", messages.SUCCESS)
+
+    @admin.action(description="Remove from the site (410 Gone unless a redirect is set)")
+    def remove_from_site(self, request, queryset):
+        count = editing.remove(queryset, on_change=lambda changing: log_bulk(request, changing, "Removed."))
+        self.message_user(request, f"Removed {count} article(s) from the site.", messages.SUCCESS)
+
+
+@admin.register(Subject)
+class SubjectAdmin(admin.ModelAdmin):
+    form = SubjectForm
+    list_display = ("name", "slug", "article_count")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    ordering = ("name",)
+
+    def get_queryset(self, request):
+        counted = (
+            Article.objects.filter(subject=OuterRef("pk"))
+            .order_by()
+            .values("subject")
+            .annotate(n=Count("pk"))
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(article_count=Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), 0))
+        )
+
+    @admin.display(description="articles", ordering="article_count")
+    def article_count(self, subject):
+        return subject.article_count
+
+    def save_model(self, request, obj, form, change):
+        moved = editing.save_subject(
+            obj, on_move=lambda articles, message: log_bulk(request, articles, message)
+        )
+        if moved:
+            self.message_user(
+                request,
+                f"Moved {moved} article(s) to /learn/{obj.slug}/, each with a permanent redirect.",
+                messages.SUCCESS,
+            )
+
+
+@admin.register(Redirect)
+class RedirectAdmin(admin.ModelAdmin):
+    form = RedirectForm
+    list_display = ("old_url", "target_url", "article", "created_at")
+    list_select_related = ("article",)
+    search_fields = ("old_url", "article__url", "article__question")
+    autocomplete_fields = ("article",)
+    ordering = ("old_url",)
+    show_full_result_count = False
+
+    @admin.display(description="redirects to", ordering="article__url")
+    def target_url(self, redirect):
+        return redirect.article.url

@@ -1,0 +1,436 @@
+"""Changes made on the site: edits, moves that leave redirects, publishing, and the importer's view of them.
+
+The admin calls these services and stays thin; tests and the shell can call them too. Ownership follows
+the source format: the file owns the content fields (an admin change to one of them marks the article
+``edited``, which a re-import respects), the site owns publishing state and redirects.
+"""
+
+import datetime
+import re
+
+from django.db import transaction
+from django.db.models import DateTimeField, Exists, F, Max, OuterRef, Value
+from django.db.models.functions import Concat, Least
+from django.utils import timezone
+from django.utils.text import slugify
+
+from . import rendering
+from .models import URL_LENGTH, Article, ArticleKeyword, Keyword, Redirect, Relation, Subject
+from .source import SITE_PATH, SourceError, keyword_slug, split_keywords
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+NEW_SLUG_LENGTH = 180  # the longest real file names are 179 characters
+
+# Fields the file owns that the admin edits; changing one is an edit. Relations and keywords too.
+EDITABLE_FILE_FIELDS = [
+    "question", "title", "article_title", "answer", "subject_id", "slug", "date", "seo_title",
+    "seo_description", "seo_keywords", "no_index",
+]  # fmt: skip
+# Fields the site owns: changing one is not an edit, but it is a change an export --since must see.
+SITE_FIELDS = ["status", "publish_at"]
+
+
+class MoveRefused(Exception):
+    """A url cannot move where asked: it belongs to another article or to another article's redirect."""
+
+
+# -- urls ----------------------------------------------------------------------------------------
+
+
+def article_url(subject_slug, slug):
+    return f"/learn/{subject_slug}/questions/{slug}"
+
+
+def subject_prefix(subject_slug):
+    return f"/learn/{subject_slug}/questions/"
+
+
+def check_article_url(url, article=None):
+    """Why ``url`` cannot be ``article``'s url, or None: malformed, too long, or taken by another."""
+    if not SITE_PATH.match(url) or ".." in url:
+        return f"{url} is not a site path of the form /learn/<subject>/questions/<slug>."
+    if len(url) > URL_LENGTH:
+        return f"The url would be {len(url)} characters long, over the limit of {URL_LENGTH}."
+    others = Article.objects.exclude(pk=article.pk) if article and article.pk else Article.objects.all()
+    taken = others.filter(url=url).first()
+    if taken:
+        return f"Another article already lives at {url}: “{taken}”."
+    redirect = Redirect.objects.filter(old_url=url).select_related("article").first()
+    if redirect and (article is None or redirect.article_id != article.pk):
+        return f"{url} redirects to “{redirect.article}”; delete that redirect first to reuse the url."
+    return None
+
+
+def check_subject_slug(subject, new_slug):
+    """Why ``subject`` cannot take ``new_slug``, or None."""
+    if not SLUG.match(new_slug) or new_slug != slugify(new_slug):
+        return "A slug is lowercase letters, digits and hyphens."
+    if Subject.objects.exclude(pk=subject.pk).filter(slug=new_slug).exists():
+        return f"Another subject has the slug {new_slug}."
+    if slugify(subject.name) != new_slug:
+        # Source files derive the folder from the subject: url == /learn/<slugify(subject)>/... or the
+        # importer refuses the exported file.
+        return f"The slug must be the name's slug ({slugify(subject.name)}): rename the subject too."
+    prefix = subject_prefix(new_slug)
+    blocked = Redirect.objects.filter(old_url__startswith=prefix).exclude(article__subject=subject)
+    if Article.objects.filter(url__startswith=prefix).exclude(subject=subject).exists() or blocked.exists():
+        return f"Urls under {prefix} are taken by articles or redirects of another subject."
+    return None
+
+
+# -- saving an edit -----------------------------------------------------------------------------
+
+
+def encode_answer(markdown):
+    r"""The answer as the source format writes it: one line, each newline written as ``\n``."""
+    return markdown.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+
+
+def subject_spelling(subject):
+    """How a file names ``subject``: its name when that gives its slug, else a spelling its files use."""
+    if slugify(subject.name) == subject.slug:
+        return subject.name
+    spelling = (
+        Article.objects.filter(subject=subject)
+        .values_list("source_subject", flat=True)
+        .order_by("pk")
+        .first()
+    )
+    return spelling or subject.name
+
+
+@transaction.atomic
+def save_article(article, *, now=None):
+    """Save an article changed in the admin (or created there); return the file-owned fields changed.
+
+    Re-renders the answer, keeps ``answer_source`` in the file's encoding, moves the url (leaving a
+    redirect) when the subject or slug changed, syncs keywords from ``seo_keywords``, and marks the
+    article ``edited`` when a file-owned field changed, so a re-import keeps the edit.
+    """
+    now = now or timezone.now()
+    creating = article.pk is None
+    fields = [*EDITABLE_FILE_FIELDS, *SITE_FIELDS]
+    stored = None if creating else Article.objects.filter(pk=article.pk).values(*fields, "url").get()
+    if creating:
+        fill_new_article(article, now)
+    if stored is None or article.answer != stored["answer"]:
+        article.answer_source = encode_answer(article.answer)
+    article.answer_html = rendering.render_markdown(article.answer)
+    new_url = article_url(article.subject.slug, article.slug)
+    changed = [
+        name for name in EDITABLE_FILE_FIELDS if stored is None or getattr(article, name) != stored[name]
+    ]
+    if stored is None or new_url != stored["url"]:
+        problem = check_article_url(new_url, article)
+        if problem:
+            raise MoveRefused(problem)
+        if stored:
+            move_place(article, stored["url"], new_url)
+    article.url = new_url
+    if changed:
+        article.edited = True
+        article.content_changed_at = now
+    if changed or any(getattr(article, name) != stored[name] for name in SITE_FIELDS):
+        article.site_changed_at = now
+    article.save()
+    if stored is None or "seo_keywords" in changed:
+        set_keywords(article, article.seo_keywords)
+    return changed
+
+
+def fill_new_article(article, now):
+    """The source fields an article created in the admin lacks: an id, a file name, the titles."""
+    if not article.slug:
+        article.slug = slugify(article.question)[:NEW_SLUG_LENGTH].strip("-") or "question"
+    if article.source_id is None:
+        highest = Article.objects.aggregate(highest=Max("source_id"))["highest"]
+        article.source_id = (highest or 0) + 1
+    article.title = article.title or article.question
+    article.article_title = article.article_title or article.question
+    article.source_subject = subject_spelling(article.subject)
+    article.seo_title = article.seo_title or f"QuickTakes | {article.source_subject}"
+    article.date = article.date or timezone.localdate(now)
+    article.file_name = f"{article.slug}.md"
+    article.edited = True
+    article.content_changed_at = article.site_changed_at = now
+
+
+def move_place(article, old_url, new_url):
+    """Point the article at its new place and leave a permanent redirect from the old url.
+
+    Redirects point at the article, not at a url, so older redirects follow it (no chains); a redirect
+    from the new url (moving back) is dropped, so no loop is ever stored.
+    """
+    article.file_name = f"{article.slug}.md"
+    article.source_subject = subject_spelling(article.subject)
+    Redirect.objects.filter(old_url=new_url, article=article).delete()
+    Redirect.objects.get_or_create(old_url=old_url, defaults={"article": article})
+
+
+def set_keywords(article, text):
+    """Make the article's keywords those of ``text`` (comma-separated; one per slug, first spelling wins)."""
+    wanted = split_keywords(text, article.url)
+    slugs = [slug for slug, _ in wanted]
+    current = set(article.keyword_items.values_list("tag__slug", flat=True))
+    if current == set(slugs):
+        return False
+    keywords = {keyword.slug: keyword for keyword in Keyword.objects.filter(slug__in=slugs)}
+    for slug, name in wanted:
+        if slug not in keywords:
+            if Keyword.objects.filter(name=name).exists():  # another slug has this exact name
+                name = f"{name} ({slug})"
+            keywords[slug] = Keyword.objects.create(slug=slug, name=name)
+    ArticleKeyword.objects.filter(content_object=article).exclude(tag__slug__in=slugs).delete()
+    ArticleKeyword.objects.bulk_create(
+        [ArticleKeyword(content_object=article, tag=keywords[slug]) for slug in slugs if slug not in current]
+    )
+    return True
+
+
+def keyword_problem(text):
+    """Why ``text`` is not a keyword list the importer would accept as typed, or None."""
+    seen = {}
+    for raw in text.split(","):
+        name = " ".join(raw.split())
+        if not name:
+            continue
+        slug = keyword_slug(name)
+        if not slug:
+            return f"“{name}” has no letters or digits."
+        if slug in seen:
+            return f"“{seen[slug]}” and “{name}” are the same keyword; give it once."
+        seen[slug] = name
+    try:
+        split_keywords(text, "")
+    except SourceError as exc:
+        return exc.reason
+    return None
+
+
+# -- relations -----------------------------------------------------------------------------------
+
+
+def set_relations(article, entries):
+    """Replace the article's related articles with ``entries`` in order; return whether they changed.
+
+    ``entries`` are dicts with ``target_url`` and optionally ``target`` (an Article), ``target_title``,
+    ``target_subject``, ``target_source_id``. A target chosen in the admin lends its url and titles.
+    """
+    rows = []
+    for entry in entries:
+        target = entry.get("target")
+        if target is not None:
+            entry = {
+                "target_url": target.url,
+                "target_title": target.question,
+                "target_subject": subject_spelling(target.subject),
+                "target_source_id": target.source_id,
+                "target": target,
+            }
+        if entry["target_url"] in {row["target_url"] for row in rows} or entry["target_url"] == article.url:
+            continue
+        rows.append(entry)
+    before = list(article.relations.order_by("position").values_list("target_url", "target_id"))
+    resolved = resolve_urls({row["target_url"] for row in rows if row.get("target") is None})
+    after = [(row["target_url"], _target_id(row, resolved)) for row in rows]
+    if before == after:
+        return False
+    article.relations.all().delete()
+    Relation.objects.bulk_create(
+        Relation(
+            source=article,
+            position=position,
+            target_url=row["target_url"],
+            target_title=row.get("target_title") or "",
+            target_subject=row.get("target_subject") or "",
+            target_source_id=row.get("target_source_id"),
+            target_id=_target_id(row, resolved),
+        )
+        for position, row in enumerate(rows, start=1)
+    )
+    if [url for url, _ in before] != [url for url, _ in after]:
+        now = timezone.now()
+        Article.objects.filter(pk=article.pk).update(edited=True, content_changed_at=now, site_changed_at=now)
+        article.edited, article.content_changed_at, article.site_changed_at = True, now, now
+    return True
+
+
+def _target_id(row, resolved):
+    target = row.get("target")
+    return target.pk if target is not None else resolved.get(row["target_url"])
+
+
+def resolve_urls(urls):
+    """{url: article id} for the urls an article lives at or moved from (a redirect's old url)."""
+    urls = set(urls)
+    found = dict(Article.objects.filter(url__in=urls).values_list("url", "id"))
+    found.update(redirect_targets(urls - set(found)))
+    return found
+
+
+# -- publishing ----------------------------------------------------------------------------------
+
+
+def publish(articles, now=None, on_change=None):
+    """Publish now: drafts and removed articles go live; a scheduled time in the future becomes now."""
+    now = now or timezone.now()
+    changing = articles.exclude(status=Article.Status.PUBLISHED, publish_at__lte=now)
+    return _bulk_update(
+        changing,
+        on_change,
+        status=Article.Status.PUBLISHED,
+        publish_at=Least("publish_at", Value(now, DateTimeField())),
+    )
+
+
+def unpublish(articles, on_change=None):
+    """Back to draft: gone from pages, listings, sitemap and feeds (404); staff can still preview."""
+    changing = articles.exclude(status=Article.Status.DRAFT)
+    return _bulk_update(changing, on_change, status=Article.Status.DRAFT)
+
+
+def remove(articles, on_change=None):
+    """Removed from the site: its url answers 410 Gone (unless a redirect is set), relations to it dangle."""
+    changing = articles.exclude(status=Article.Status.REMOVED)
+    return _bulk_update(changing, on_change, status=Article.Status.REMOVED)
+
+
+def set_no_index(articles, value, now=None, on_change=None):
+    """Hide from search engines (or offer again). ``no_index`` is the file's: an edit."""
+    changing = articles.exclude(no_index=value)
+    return _bulk_update(
+        changing, on_change, no_index=value, edited=True, content_changed_at=now or timezone.now()
+    )
+
+
+def _bulk_update(changing, on_change, **values):
+    """Update the articles that change; ``on_change(queryset)`` first sees them (for the history)."""
+    with transaction.atomic():
+        if on_change:
+            on_change(changing)
+        return changing.update(**values, site_changed_at=timezone.now())
+
+
+# -- subjects ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_subject(subject, *, now=None, on_move=None):
+    """Save a subject; a new slug moves its articles' urls, each leaving a permanent redirect.
+
+    ``on_move(articles, message)`` sees the moving articles first (for the history). Returns how many moved.
+    """
+    if subject.pk is None:
+        subject.save()
+        return 0
+    old_slug = Subject.objects.filter(pk=subject.pk).values_list("slug", flat=True).get()
+    moved = 0
+    if subject.slug != old_slug:
+        problem = check_subject_slug(subject, subject.slug)
+        if problem:
+            raise MoveRefused(problem)
+        if on_move:
+            message = f"Moved with its subject from /learn/{old_slug}/ to /learn/{subject.slug}/."
+            on_move(Article.objects.filter(subject=subject), message)
+        moved = move_subject_articles(subject, old_slug, subject.slug, now or timezone.now())
+    subject.save()
+    return moved
+
+
+def move_subject_articles(subject, old_slug, new_slug, now):
+    """Every article of ``subject`` moves from /learn/<old_slug>/ to /learn/<new_slug>/: set-based."""
+    articles = Article.objects.filter(subject=subject)
+    old_prefix, new_prefix = subject_prefix(old_slug), subject_prefix(new_slug)
+    # Moving back: redirects from the new urls to the same articles would be loops.
+    Redirect.objects.filter(
+        article__subject=subject, old_url=Concat(Value(new_prefix), F("article__slug"))
+    ).delete()
+    already = Redirect.objects.filter(old_url=OuterRef("url"))
+    leaving = (
+        articles.annotate(has_redirect=Exists(already)).filter(has_redirect=False).values_list("pk", "url")
+    )
+    Redirect.objects.bulk_create(
+        [Redirect(old_url=url, article_id=pk) for pk, url in leaving.iterator()], batch_size=500
+    )
+    spelling = subject.name if slugify(subject.name) == new_slug else None
+    update = {"url": Concat(Value(new_prefix), F("slug")), "edited": True, "content_changed_at": now}
+    update["site_changed_at"] = now
+    if spelling:
+        update["source_subject"] = spelling
+    moved = articles.filter(url__startswith=old_prefix).update(**update)
+    return moved
+
+
+# -- what the importer needs ----------------------------------------------------------------------
+
+
+def redirect_targets(urls):
+    """{old url: article id} for the given urls that are redirects (the articles moved elsewhere)."""
+    urls = list(urls)
+    if not urls:
+        return {}
+    return dict(Redirect.objects.filter(old_url__in=urls).values_list("old_url", "article_id"))
+
+
+def moved_articles(urls, fields=("id", "url", "file_hash", "edited", "content_changed_at")):
+    """{old url: Article} for the given urls that an admin move turned into redirects.
+
+    The importer looks these up for files whose url is not an article: such a file updates the article
+    it moved to (subject to the conflict rule) and never recreates the old url.
+    """
+    pairs = redirect_targets(urls)
+    articles = Article.objects.only(*fields).in_bulk(set(pairs.values()))
+    return {old_url: articles[article_id] for old_url, article_id in pairs.items()}
+
+
+def moved_file_hashes(articles):
+    """{old url: file hash} for redirects to ``articles``: lets the importer skip an unchanged moved file."""
+    return dict(Redirect.objects.filter(article__in=articles).values_list("old_url", "article__file_hash"))
+
+
+def moved_place(url):
+    """The place fields of an article that moved to ``url``, by field name, for the importer to write
+    over the file's: the move stands when the file (still naming the old url) is applied.
+
+    The article stays ``edited``: its file names the old url, so an export must merge the new place.
+    """
+    subject_slug, slug = SITE_PATH.match(url).groups()
+    subject = Subject.objects.get(slug=subject_slug)
+    return {
+        "subject": subject.pk,
+        "slug": slug,
+        "file_name": f"{slug}.md",
+        "source_subject": subject_spelling(subject),
+        "edited": True,
+    }
+
+
+def publishing_state(record):
+    """(status, publish_at) from an exported file's ``publishing`` key, or None when it has none.
+
+    Pure: no database. Raises SourceError naming the file for a malformed value, so the importer can
+    refuse it like any other bad file. A missing ``publish_at`` means the file's date (the default).
+    """
+    value = record.extra.get("publishing")
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise SourceError(record.path, "'publishing' must be a mapping with 'status' and 'publish_at'")
+    status = value.get("status", Article.Status.PUBLISHED)
+    if status not in Article.Status.values:
+        choices = ", ".join(Article.Status.values)
+        raise SourceError(record.path, f"'publishing.status' {status!r} is not one of {choices}")
+    publish_at = value.get("publish_at", record.date)
+    if isinstance(publish_at, datetime.datetime):
+        if timezone.is_naive(publish_at):
+            publish_at = publish_at.replace(tzinfo=datetime.UTC)
+    elif isinstance(publish_at, datetime.date):
+        publish_at = start_of(publish_at)
+    else:
+        raise SourceError(record.path, f"'publishing.publish_at' must be a date and time, got {publish_at!r}")
+    return status, publish_at
+
+
+def start_of(day):
+    """The default publish time of a file dated ``day`` (what the importer gives new articles)."""
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC)

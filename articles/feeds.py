@@ -1,0 +1,95 @@
+"""RSS and Atom feeds of the latest articles, site-wide and per subject.
+
+Feeds offer what search engines may see: ``indexable()`` articles. The site-wide feed lists each
+duplicated question once (its canonical copy); a subject's feed lists that subject's own copies.
+Links are absolute on SITE_URL, whatever host the request came in on.
+"""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.views.decorators.http import conditional_page
+
+from . import seo
+from .models import Article, Subject
+
+FEED_SIZE = 30
+FEED_FIELDS = (
+    "url", "question", "seo_description", "author", "publish_at", "content_changed_at", "subject__name",
+)  # fmt: skip
+
+
+class LatestRss(Feed):
+    feed_type = Rss201rev2Feed
+    url_name = "articles:feed-rss"
+    description = "The latest QuickTakes: short answers to questions across many subjects."
+
+    def __call__(self, request, *args, **kwargs):
+        return conditional_page(super().__call__)(request, *args, **kwargs)
+
+    def title(self, obj=None):
+        return f"{settings.SITE_NAME}: latest" if obj is None else f"{settings.SITE_NAME}: {obj.name}"
+
+    def link(self, obj=None):
+        return seo.absolute(reverse("articles:home") if obj is None else obj.get_absolute_url())
+
+    def feed_url(self, obj=None):
+        kwargs = {} if obj is None else {"subject": obj.slug}
+        return seo.absolute(reverse(self.url_name, kwargs=kwargs))
+
+    def items(self, obj=None):
+        articles = Article.objects.indexable()
+        articles = seo.canonical_only(articles) if obj is None else articles.filter(subject=obj)
+        return (
+            articles.select_related("subject").only(*FEED_FIELDS).order_by("-publish_at", "-id")[:FEED_SIZE]
+        )
+
+    def item_title(self, item):
+        return item.question
+
+    def item_description(self, item):
+        return item.seo_description
+
+    def item_link(self, item):
+        return seo.absolute(item.get_absolute_url())
+
+    def item_guid(self, item):
+        return seo.absolute(item.get_absolute_url())
+
+    def item_author_name(self, item):
+        return item.author
+
+    def item_pubdate(self, item):
+        return item.publish_at
+
+    def item_updateddate(self, item):
+        return max(item.content_changed_at, item.publish_at)
+
+    def item_categories(self, item):
+        return [item.subject.name]
+
+
+class LatestAtom(LatestRss):
+    feed_type = Atom1Feed
+    url_name = "articles:feed-atom"
+    subtitle = LatestRss.description
+
+
+class SubjectRss(LatestRss):
+    url_name = "articles:subject-feed-rss"
+
+    def get_object(self, request, subject):
+        return get_object_or_404(Subject, slug=subject)
+
+    def description(self, obj):
+        return f"The latest QuickTakes in {obj.name}."
+
+
+class SubjectAtom(SubjectRss):
+    feed_type = Atom1Feed
+    url_name = "articles:subject-feed-atom"
+
+    def subtitle(self, obj):
+        return self.description(obj)

@@ -1,0 +1,233 @@
+"""What search engines and link previews read: the head of every page, built from plain data.
+
+Views build a ``Head`` with ``page_head`` or ``article_head``; ``templates/base.html`` prints it.
+The canonical-link policy for questions that exist in several subjects lives here too.
+"""
+
+import json
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+from .models import Article
+
+# A keyword page listing fewer published articles than this is thin content: noindex, no sitemap entry.
+KEYWORD_INDEX_MIN = 3
+NOINDEX = "noindex"
+
+# json_script's escaping: "</script>" or "<!--" in an article can never end the block early.
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@dataclass
+class Head:
+    title: str
+    description: str = ""
+    canonical: str = ""
+    robots: str = ""
+    keywords: str = ""
+    og: list = field(default_factory=list)  # (property, content)
+    twitter: list = field(default_factory=list)  # (name, content)
+    json_ld: list = field(default_factory=list)  # dicts, printed by the json_ld filter
+    feeds: list = field(default_factory=list)  # (title, absolute url, mime type)
+    prev: str = ""
+    next: str = ""
+
+
+def absolute(path):
+    """An absolute url on the public site (SITE_URL), for canonical links, sitemaps and feeds."""
+    return settings.SITE_URL + path
+
+
+def json_ld_script(data):
+    """A ``<script type="application/ld+json">`` block, escaped like Django's json_script."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_JSON_SCRIPT_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308 - escaped above
+
+
+def site_feeds():
+    name = settings.SITE_NAME
+    return [
+        (f"{name}: latest (RSS)", absolute(reverse("articles:feed-rss")), "application/rss+xml"),
+        (f"{name}: latest (Atom)", absolute(reverse("articles:feed-atom")), "application/atom+xml"),
+    ]
+
+
+def subject_feeds(subject):
+    kwargs = {"subject": subject.slug}
+    name = f"{settings.SITE_NAME}: {subject.name}"
+    return [
+        (
+            f"{name} (RSS)",
+            absolute(reverse("articles:subject-feed-rss", kwargs=kwargs)),
+            "application/rss+xml",
+        ),
+        (
+            f"{name} (Atom)",
+            absolute(reverse("articles:subject-feed-atom", kwargs=kwargs)),
+            "application/atom+xml",
+        ),
+    ]
+
+
+def page_head(title, description, path, *, noindex=False, feeds=None, page=None, breadcrumbs=()):
+    """The head of a listing or other non-article page. ``page`` (a Paginator page) adds prev/next."""
+    canonical = absolute(path + (f"?page={page.number}" if page and page.number > 1 else ""))
+    full_title = f"{title} | {settings.SITE_NAME}" if title != settings.SITE_NAME else title
+    head = Head(
+        title=full_title + (f" (page {page.number})" if page and page.number > 1 else ""),
+        description=description,
+        canonical=canonical,
+        robots=NOINDEX if noindex else "",
+        feeds=site_feeds() if feeds is None else feeds,
+        og=[
+            ("og:type", "website"),
+            ("og:title", title),
+            ("og:description", description),
+            ("og:url", canonical),
+            ("og:site_name", settings.SITE_NAME),
+            ("og:locale", "en_US"),
+        ],
+        twitter=[("twitter:card", "summary"), ("twitter:title", title), ("twitter:description", description)],
+    )
+    if page and page.has_previous():
+        number = page.previous_page_number()
+        head.prev = absolute(path + (f"?page={number}" if number > 1 else ""))
+    if page and page.has_next():
+        head.next = absolute(f"{path}?page={page.next_page_number()}")
+    if breadcrumbs:
+        head.json_ld.append(breadcrumb_list(breadcrumbs))
+    return head
+
+
+def article_head(article, keywords):
+    """The head of an article page: title, description, canonical, Open Graph, Twitter, JSON-LD.
+
+    ``article.canonical_url`` comes from ``with_canonical_url()``.
+    """
+    canonical = absolute(canonical_path(article))
+    subject = article.subject
+    title = f"{article.question} | {article.seo_title or f'{settings.SITE_NAME} | {subject.name}'}"
+    description = article.seo_description
+    tags = [keyword.name for keyword in keywords]
+    published = article.publish_at.isoformat()
+    modified = max(article.content_changed_at, article.publish_at).isoformat()
+    head = Head(
+        title=title,
+        description=description,
+        canonical=canonical,
+        robots=NOINDEX if article.no_index else "",
+        keywords=", ".join(part.strip() for part in article.seo_keywords.split(",") if part.strip()),
+        feeds=subject_feeds(subject) + site_feeds(),
+        og=[
+            ("og:type", "article"),
+            ("og:title", article.question),
+            ("og:description", description),
+            ("og:url", canonical),
+            ("og:site_name", settings.SITE_NAME),
+            ("og:locale", "en_US"),
+            ("article:published_time", published),
+            ("article:modified_time", modified),
+            ("article:section", subject.name),
+            *[("article:tag", tag) for tag in tags],
+        ],
+        twitter=[
+            ("twitter:card", "summary"),
+            ("twitter:title", article.question),
+            ("twitter:description", description),
+        ],
+    )
+    head.json_ld = [
+        {
+            "@context": "https://schema.org",
+            "@type": "Article",
+            "headline": article.question,
+            "description": description,
+            "datePublished": published,
+            "dateModified": modified,
+            "author": author(article.author),
+            "publisher": publisher(),
+            "keywords": tags,
+            "articleSection": subject.name,
+            "inLanguage": "en",
+            "url": canonical,
+            "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},
+        },
+        breadcrumb_list(article_breadcrumbs(article)),
+    ]
+    return head
+
+
+def article_breadcrumbs(article):
+    """(name, path) pairs from the site down to the article; the page shows the same trail."""
+    return [
+        ("Subjects", reverse("articles:subjects")),
+        (article.subject.name, article.subject.get_absolute_url()),
+        (article.question, canonical_path(article)),
+    ]
+
+
+def breadcrumb_list(crumbs):
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": position, "name": name, "item": absolute(path)}
+            for position, (name, path) in enumerate(crumbs, start=1)
+        ],
+    }
+
+
+def author(name):
+    if name == settings.SITE_NAME:
+        return {"@type": "Organization", "name": name, "url": absolute("/")}
+    return {"@type": "Person", "name": name}
+
+
+def publisher():
+    return {
+        "@type": "Organization",
+        "name": settings.SITE_NAME,
+        "url": absolute("/"),
+        "logo": {"@type": "ImageObject", "url": absolute(static("img/logo.png"))},
+    }
+
+
+# -- Canonical links for questions that exist in several subjects -------------------------------------
+#
+# 2,402 questions were copied into two or three subjects: same source id, same question, same answer,
+# each copy with its own url, related list and SEO text. Pages that differ only in their sidebar are
+# duplicates to a search engine, so one copy is canonical for all: the first one published (earliest
+# publish_at, then the first imported: lowest id) among the copies search engines may index. Adding a
+# copy later never moves the canonical link. A no_index copy points to itself (it is not indexed anyway).
+# The sitemap and the site-wide feed list canonical copies only; each copy stays reachable, listed in
+# its subject and subject feed, and searchable.
+
+
+def _indexable_twins():
+    """The indexable copies of the outer article's question (the article itself included)."""
+    return Article.objects.indexable().filter(source_id=OuterRef("source_id"), question=OuterRef("question"))
+
+
+def with_canonical_url(articles):
+    """Annotate ``canonical_url``: the url of the copy this article's twins all point to."""
+    first = _indexable_twins().order_by("publish_at", "id").values("url")[:1]
+    return articles.annotate(canonical_url=Subquery(first))
+
+
+def canonical_path(article):
+    if article.no_index:
+        return article.url
+    return getattr(article, "canonical_url", None) or article.url
+
+
+def canonical_only(articles):
+    """Drop the copies whose canonical link points to an earlier twin."""
+    earlier = _indexable_twins().filter(
+        Q(publish_at__lt=OuterRef("publish_at")) | Q(publish_at=OuterRef("publish_at"), id__lt=OuterRef("id"))
+    )
+    return articles.exclude(Exists(earlier))
