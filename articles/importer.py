@@ -27,7 +27,8 @@ from .source import SourceError, parse_source
 IMPORTER_VERSION = f"1.{rendering.RENDERER_VERSION}"
 BATCH_SIZE = 500
 SQLITE_CACHE_KIB = 128 * 1024
-PARALLEL_THRESHOLD = 200  # below this many files, worker start-up costs more than it saves
+PARALLEL_THRESHOLD = 200
+INSERT_CHUNK_PARAMS = 8000  # values per INSERT: under SQLite's and PostgreSQL's parameter limits  # below this many files, worker start-up costs more than it saves
 URL_LINE = re.compile(rb"^url:[ \t]*(\S+)[ \t]*\r?$", re.MULTILINE)
 
 @dataclass
@@ -367,20 +368,25 @@ class Importer:
             if spellings:
                 Subject.objects.filter(pk=subject_id).update(name=spellings[0]["source_subject"])
         self.result.relations_dangling = Relation.objects.filter(target__isnull=True).count()
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA optimize")  # planner statistics for the new data
 
 
-def insert_rows(model, field_names, rows):
-    """Insert plain tuples with one executemany: far cheaper than bulk_create for link tables."""
+def insert_rows(model, field_names, rows, chunk=INSERT_CHUNK_PARAMS):
+    """Insert plain tuples with multi-row INSERTs: far cheaper than bulk_create's per-object work."""
+    rows = list(rows)
     if not rows:
         return
-    columns = [model._meta.get_field(name).column for name in field_names]
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        connection.ops.quote_name(model._meta.db_table),
-        ", ".join(connection.ops.quote_name(column) for column in columns),
-        ", ".join(["%s"] * len(columns)),
-    )
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(model._meta.get_field(name).column) for name in field_names)
+    head = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "
+    placeholder = "(" + ", ".join(["%s"] * len(field_names)) + ")"
+    per_statement = max(1, chunk // len(field_names))
     with connection.cursor() as cursor:
-        cursor.executemany(sql, list(rows))
+        for start in range(0, len(rows), per_statement):
+            part = rows[start : start + per_statement]
+            cursor.execute(head + ", ".join([placeholder] * len(part)), [value for row in part for value in row])
 
 
 def resolve_relations(urls):

@@ -120,7 +120,10 @@ class Article(models.Model):
     content_changed_at = models.DateTimeField(default=timezone.now, help_text="Sitemap lastmod.")
     edited = models.BooleanField(default=False, help_text="Changed in the admin since the last import.")
     site_changed_at = models.DateTimeField(
-        null=True, blank=True, editable=False, help_text="Last change made on the site: edit, move, publishing."
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Last change made on the site: edit, move, publishing.",
     )
 
     # Publishing: the site owns these fields.
