@@ -279,6 +279,16 @@ def export_text(article, relations=None):
     return "---\n" + emit(ordered(values, [])) + CLOSING
 
 
+def matches_export(article_id, text):
+    """Whether ``text`` is exactly the file export_articles writes for the article now.
+
+    For the importer: such a file over an edited article has caught up with the edits (it is the
+    export of them), so applying it is not a conflict.
+    """
+    article = Article.objects.select_related("subject").filter(pk=article_id).first()
+    return article is not None and export_text(article) == text
+
+
 def merged_values(article, relations, original):
     """The file's values with the article's current content merged in."""
     values = dict(original)

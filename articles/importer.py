@@ -31,6 +31,7 @@ PARALLEL_THRESHOLD = 200
 INSERT_CHUNK_PARAMS = 8000  # values per INSERT: under SQLite's and PostgreSQL's parameter limits  # below this many files, worker start-up costs more than it saves
 URL_LINE = re.compile(rb"^url:[ \t]*(\S+)[ \t]*\r?$", re.MULTILINE)
 
+
 @dataclass
 class ImportResult:
     files: int = 0
@@ -104,7 +105,7 @@ def import_paths(paths, **options):
         result.relations_resolved += redirects.relations_resolved
         result.refused.extend(SourceError(path, reason) for reason in redirects.refused)
     if result.redirects:
-        result.relations_dangling = Relation.objects.filter(target__isnull=True).count()
+        result.relations_dangling = Relation.objects.dangling().count()
     return result
 
 
@@ -222,7 +223,9 @@ class Importer:
             chunk = max(1, self.batch_size // (self.workers * 4))
             pending = None
             for batch in batches:
-                submitted = pool.map_async(prepare_file_args, [(i.path, self.max_bytes) for i in batch], chunk)
+                submitted = pool.map_async(
+                    prepare_file_args, [(i.path, self.max_bytes) for i in batch], chunk
+                )
                 if pending:
                     yield pending[0], pending[1].get()
                 pending = (batch, submitted)
@@ -239,14 +242,18 @@ class Importer:
             elif self.claimed.get(outcome.record.url, item.path) != item.path:
                 other = self.claimed[outcome.record.url]
                 self.result.refused.append(
-                    SourceError(item.path, f"url {outcome.record.url} is also claimed by {other}; not imported")
+                    SourceError(
+                        item.path, f"url {outcome.record.url} is also claimed by {other}; not imported"
+                    )
                 )
             else:
                 ready.append(outcome)
         if not ready:
             return
         if self.dry_run:
-            existing = set(Article.objects.filter(url__in=[p.record.url for p in ready]).values_list("url", flat=True))
+            urls = [p.record.url for p in ready]
+            existing = set(Article.objects.filter(url__in=urls).values_list("url", flat=True))
+            existing |= set(editing.redirect_targets(urls))  # moved: an update, not a creation
             self.result.updated += sum(p.record.url in existing for p in ready)
             self.result.created += sum(p.record.url not in existing for p in ready)
             return
@@ -269,6 +276,9 @@ class Importer:
             values = file_values(record, prepared.answer_html, self.subject_for(record).pk, now)
             if record.url in moved:
                 article = moved[record.url]
+                if article.url in self.claimed:  # the file at the new url, in this run, speaks for it
+                    self.result.unchanged += 1
+                    continue
                 existing[record.url] = (article.pk, article.file_hash, article.edited)
                 values.update(editing.moved_place(article.url))
             if record.url not in existing:
@@ -278,7 +288,7 @@ class Importer:
                 to_create.append((values, record))
                 continue
             pk, file_hash, edited = existing[record.url]
-            if edited and not self.overwrite_edits:
+            if edited and not self.overwrite_edits and not exporter.matches_export(pk, record.source_text):
                 self.result.conflicts.append((record.url, record.path))
                 continue
             if file_hash == record.file_hash:
@@ -288,7 +298,9 @@ class Importer:
 
         insert_rows(Article, list(to_create[0][0]) if to_create else [], [adapt(v) for v, _ in to_create])
         if to_create:
-            ids = dict(Article.objects.filter(url__in=[v["url"] for v, _ in to_create]).values_list("url", "id"))
+            ids = dict(
+                Article.objects.filter(url__in=[v["url"] for v, _ in to_create]).values_list("url", "id")
+            )
             for values, _ in to_create:
                 values["id"] = ids[values["url"]]
         for values, _ in to_update:
@@ -349,7 +361,15 @@ class Importer:
         ]
         insert_rows(
             Relation,
-            ["source", "position", "target_url", "target_title", "target_subject", "target_source_id", "target"],
+            [
+                "source",
+                "position",
+                "target_url",
+                "target_title",
+                "target_subject",
+                "target_source_id",
+                "target",
+            ],
             rows,
         )
         self.result.relations_resolved += sum(row[-1] is not None for row in rows)
@@ -367,7 +387,7 @@ class Importer:
             )
             if spellings:
                 Subject.objects.filter(pk=subject_id).update(name=spellings[0]["source_subject"])
-        self.result.relations_dangling = Relation.objects.filter(target__isnull=True).count()
+        self.result.relations_dangling = Relation.objects.dangling().count()
         if connection.vendor == "sqlite":
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA optimize")  # planner statistics for the new data
@@ -386,14 +406,15 @@ def insert_rows(model, field_names, rows, chunk=INSERT_CHUNK_PARAMS):
     with connection.cursor() as cursor:
         for start in range(0, len(rows), per_statement):
             part = rows[start : start + per_statement]
-            cursor.execute(head + ", ".join([placeholder] * len(part)), [value for row in part for value in row])
+            cursor.execute(
+                head + ", ".join([placeholder] * len(part)), [value for row in part for value in row]
+            )
 
 
 def resolve_relations(urls):
     """Point waiting relations at the articles that now exist at these urls; return how many."""
-    return (
-        Relation.objects.filter(target__isnull=True, target_url__in=urls)
-        .update(target_id=Subquery(Article.objects.filter(url=OuterRef("target_url")).values("id")[:1]))
+    return Relation.objects.filter(target__isnull=True, target_url__in=urls).update(
+        target_id=Subquery(Article.objects.filter(url=OuterRef("target_url")).values("id")[:1])
     )
 
 

@@ -202,7 +202,9 @@ def check_url(url, subject, file_name, path):
     """The url must be a site path equal to /learn/<slug(subject)>/questions/<file_name minus .md>."""
     match = SITE_PATH.match(url)
     if not match or ".." in url:
-        raise SourceError(path, f"'url' {url!r} is not a site path of the form /learn/<subject>/questions/<slug>")
+        raise SourceError(
+            path, f"'url' {url!r} is not a site path of the form /learn/<subject>/questions/<slug>"
+        )
     if not file_name.endswith(".md"):
         raise SourceError(path, f"'file_name' {file_name!r} does not end with .md")
     subject_slug = slugify(subject)

@@ -17,6 +17,7 @@ from articles.exporter import (
     emit_scalar,
     export_text,
     import_redirects,
+    matches_export,
     read_layout,
 )
 from articles.importer import import_paths
@@ -234,6 +235,18 @@ def test_article_created_in_the_admin_is_written_with_the_format_keys(tmp_path):
     record = parse_source(text.encode())
     assert (record.url, record.question, record.answer) == (article.url, "Is it new?", "Yes.\n\nVery.")
     assert values["publishing"] == {"status": "published", "publish_at": article.publish_at}
+
+
+def test_an_exported_file_matches_its_article_until_the_next_edit(tmp_path):
+    article = import_one(tmp_path, slug="a")
+    article.answer = "Edited."
+    editing.save_article(article)
+    text = export_text(Article.objects.get())
+    assert matches_export(article.pk, text)
+    assert not matches_export(article.pk, article.source_text)
+    article.question = "Edited again?"
+    editing.save_article(article)
+    assert not matches_export(article.pk, text)
 
 
 def test_state_that_is_not_the_default_travels_in_a_publishing_key(tmp_path):

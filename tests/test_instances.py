@@ -136,7 +136,7 @@ def admin_edit(port, article, new_answer):
     response = submit(f"/admin/articles/article/{article.pk}/change/", {"answer": new_answer})
     body = response.read().decode()
     assert response.status == 200
-    assert "errornote" not in body, re.findall(r'errorlist.{0,300}', body, re.DOTALL)
+    assert "errornote" not in body, re.findall(r"errorlist.{0,300}", body, re.DOTALL)
 
 
 def test_an_edit_through_one_instance_shows_at_once_through_the_other(instances):

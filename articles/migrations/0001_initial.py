@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
                 ('content_changed_at', models.DateTimeField(default=django.utils.timezone.now, help_text='Sitemap lastmod.')),
                 ('edited', models.BooleanField(default=False, help_text='Changed in the admin since the last import.')),
                 ('status', models.CharField(choices=[('published', 'Published'), ('draft', 'Draft'), ('removed', 'Removed')], default='published', max_length=10)),
-                ('publish_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ('publish_at', models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
                 'ordering': ['-publish_at', '-id'],
@@ -79,7 +79,7 @@ class Migration(migrations.Migration):
             name='ArticleKeyword',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='keyword_items', to='articles.article')),
+                ('content_object', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='keyword_items', to='articles.article')),
                 ('tag', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='article_items', to='articles.keyword')),
             ],
         ),
@@ -109,7 +109,7 @@ class Migration(migrations.Migration):
                 ('target_title', models.CharField(blank=True, max_length=500)),
                 ('target_subject', models.CharField(blank=True, max_length=200)),
                 ('target_source_id', models.IntegerField(blank=True, null=True)),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relations', to='articles.article')),
+                ('source', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='relations', to='articles.article')),
                 ('target', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='inbound_relations', to='articles.article')),
             ],
             options={
@@ -119,7 +119,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='article',
             name='subject',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='articles', to='articles.subject'),
+            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='articles', to='articles.subject'),
         ),
         migrations.AddConstraint(
             model_name='articlekeyword',
@@ -135,7 +135,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='article',
-            index=models.Index(fields=['subject', '-publish_at', '-id'], name='article_subject_latest'),
+            index=models.Index(fields=['subject', 'status', '-publish_at', '-id'], name='article_subject_latest'),
         ),
         migrations.AddIndex(
             model_name='article',

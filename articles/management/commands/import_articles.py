@@ -13,7 +13,9 @@ class Command(BaseCommand):
         parser.add_argument("paths", nargs="+", help="Files or folders.")
         parser.add_argument("--dry-run", action="store_true", help="Validate everything, write nothing.")
         parser.add_argument(
-            "--overwrite-edits", action="store_true", help="Apply the files over articles edited in the admin."
+            "--overwrite-edits",
+            action="store_true",
+            help="Apply the files over articles edited in the admin.",
         )
         parser.add_argument("--batch-size", type=int, default=500)
         parser.add_argument("--workers", type=int, default=None, help="Processes that parse and render.")
@@ -43,6 +45,10 @@ class Command(BaseCommand):
             )
         if verbosity >= 1:
             self.stdout.write(summary(result))
+            if result.conflicts:
+                self.stdout.write(
+                    f"conflicts {len(result.conflicts)}: edited in the admin and kept (--overwrite-edits applies the files)"
+                )
         if verbosity >= 2:
             timings = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in result.timings.items())
             self.stdout.write(f"time in main process: {timings}")
