@@ -26,7 +26,7 @@ from .source import SourceError, parse_source
 
 IMPORTER_VERSION = f"1.{rendering.RENDERER_VERSION}"
 BATCH_SIZE = 500
-SQLITE_CACHE_KIB = 128 * 1024
+SQLITE_CACHE_KIB = 32 * 1024
 PARALLEL_THRESHOLD = 200
 INSERT_CHUNK_PARAMS = 8000  # values per INSERT: under SQLite's and PostgreSQL's parameter limits  # below this many files, worker start-up costs more than it saves
 URL_LINE = re.compile(rb"^url:[ \t]*(\S+)[ \t]*\r?$", re.MULTILINE)
@@ -388,7 +388,7 @@ class Importer:
             if spellings:
                 Subject.objects.filter(pk=subject_id).update(name=spellings[0]["source_subject"])
         self.result.relations_dangling = Relation.objects.dangling().count()
-        if connection.vendor == "sqlite":
+        if connection.vendor == "sqlite" and (self.result.created or self.result.updated):
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA optimize")  # planner statistics for the new data
 
