@@ -20,7 +20,7 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 # Bump whenever the HTML produced for the same Markdown changes, so stored HTML can be re-rendered.
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 
 # ---------------------------------------------------------------------------------------------------------
 # Math
@@ -286,10 +286,13 @@ def _validate_link(url: str) -> bool:
 
 
 def _adjust_tokens(state) -> None:
-    """Demote h1 (the page's h1 is the question) and turn table alignment styles into classes."""
+    """Shift headings so the answer's top level is h2 (the page's h1 is the question, and heading
+    order must not skip a level), and turn table alignment styles into classes."""
+    levels = [int(t.tag[1]) for t in state.tokens if t.type == "heading_open"]
+    shift = 2 - min(levels) if levels else 0
     for token in state.tokens:
-        if token.type in ("heading_open", "heading_close") and token.tag == "h1":
-            token.tag = "h2"
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, int(token.tag[1]) + shift)}"
         elif token.type in ("th_open", "td_open") and "style" in token.attrs:
             align = str(token.attrs.pop("style")).partition(":")[2]
             token.attrSet("class", f"align-{align}")

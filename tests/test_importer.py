@@ -29,7 +29,7 @@ def test_import_creates_articles_with_keywords_and_relations(tmp_path):
     a = Article.objects.get(url=A)
     assert a.question == "A?"
     assert a.answer_html.startswith("<p>A test checks behaviour.</p>")
-    assert "<h3" in a.answer_html
+    assert "<h2>Why</h2>" in a.answer_html
     assert [(r.target_url, r.target_id) for r in a.relations.all()] == [
         (B, Article.objects.get(url=B).pk),
         ("/learn/computer-science/questions/missing", None),

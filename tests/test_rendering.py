@@ -160,7 +160,12 @@ def test_headings_are_shifted_below_the_page_title():
     html = render_markdown("# Top\n\n## Second\n\n### Third")
     assert "<h1" not in html
     assert "<h2>Top</h2>" in html
-    assert "<h3>Third</h3>" in html
+    assert "<h4>Third</h4>" in html
+
+
+def test_the_answers_top_heading_level_becomes_h2_so_no_level_is_skipped():
+    html = render_markdown("Intro.\n\n### Why\n\n#### Detail\n\n### How")
+    assert "<h2>Why</h2>" in html and "<h3>Detail</h3>" in html and "<h2>How</h2>" in html
 
 
 def test_bare_urls_and_emails_become_links():
