@@ -17,14 +17,6 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 STATE_TABLE = "qtakes_site_state"
-CONTENT_TABLES = (
-    "articles_article",
-    "articles_subject",
-    "articles_relation",
-    "articles_redirect",
-    "articles_keyword",
-    "articles_articlekeyword",
-)
 CACHE_SECONDS = 24 * 3600
 UNCACHED_PREFIXES = ("/admin/", "/static/", "/healthz")
 
