@@ -1,12 +1,15 @@
 """Fixtures shared by every test module."""
 
+import uuid
+
 import pytest
-from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True)
-def empty_page_cache():
-    """A rolled-back test leaves the site generation where it found it, so pages cached by one test
-    could be served to the next: every test starts with an empty cache."""
-    cache.clear()
-    yield
+def own_page_cache(settings):
+    """A cache namespace for each test alone: the page cache is keyed by the database's generation,
+    which every rolled-back test repeats (and clearing a shared Redis would hit other test runs)."""
+    settings.CACHES = {
+        name: {**config, "KEY_PREFIX": f"{config.get('KEY_PREFIX', '')}-{uuid.uuid4().hex}"}
+        for name, config in settings.CACHES.items()
+    }

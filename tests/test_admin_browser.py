@@ -4,7 +4,6 @@ Needs Debian's /usr/bin/chromium and the playwright package; skips cleanly witho
 """
 
 import os
-import uuid
 from pathlib import Path
 
 import pytest
@@ -32,16 +31,6 @@ document.addEventListener("securitypolicyviolation", (event) => {
   window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI);
 });
 """
-
-
-@pytest.fixture(autouse=True)
-def own_page_cache(settings):
-    """A cache namespace for this test alone: the page cache is keyed by the database's generation,
-    which every rolled-back test repeats (and clearing a shared Redis would hit other test runs)."""
-    settings.CACHES = {
-        name: {**config, "KEY_PREFIX": f"{config.get('KEY_PREFIX', '')}-{uuid.uuid4().hex}"}
-        for name, config in settings.CACHES.items()
-    }
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 import datetime
 import io
-import uuid
 
 import pytest
 from django.core.management import call_command
@@ -25,16 +24,6 @@ FEED = "/feeds/latest.rss"
 views_use_resolve_path = pytest.mark.skipif(
     not hasattr(views, "resolve_path"), reason="articles.views does not call models.resolve_path yet"
 )
-
-
-@pytest.fixture(autouse=True)
-def own_page_cache(settings):
-    """A cache namespace for this test alone: the page cache is keyed by the database's generation,
-    which every rolled-back test repeats (and clearing a shared Redis would hit other test runs)."""
-    settings.CACHES = {
-        name: {**config, "KEY_PREFIX": f"{config.get('KEY_PREFIX', '')}-{uuid.uuid4().hex}"}
-        for name, config in settings.CACHES.items()
-    }
 
 
 @pytest.fixture

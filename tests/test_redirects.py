@@ -1,7 +1,6 @@
 """Moves leave permanent redirects: each way a url can move, chains, loops, and re-imports after a move."""
 
 import io
-import uuid
 
 import pytest
 from django.core.management import call_command
@@ -22,16 +21,6 @@ CS = "/learn/computer-science/questions/"
 importer_follows_moves = pytest.mark.skipif(
     not hasattr(importer_module, "editing"), reason="import_articles does not call articles.editing yet"
 )
-
-
-@pytest.fixture(autouse=True)
-def own_page_cache(settings):
-    """A cache namespace for this test alone: the page cache is keyed by the database's generation,
-    which every rolled-back test repeats (and clearing a shared Redis would hit other test runs)."""
-    settings.CACHES = {
-        name: {**config, "KEY_PREFIX": f"{config.get('KEY_PREFIX', '')}-{uuid.uuid4().hex}"}
-        for name, config in settings.CACHES.items()
-    }
 
 
 @pytest.fixture
