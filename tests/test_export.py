@@ -10,7 +10,6 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from articles import editing
-from articles import importer as importer_module
 from articles.exporter import (
     REDIRECTS_FILE,
     emit,
@@ -27,11 +26,6 @@ from tests.sources import DATA, SAMPLE, source_text, write_source
 
 pytestmark = pytest.mark.django_db
 
-# The importer reads the export's ``publishing`` key and ``_redirects.yaml`` once the lead wires in
-# articles.editing (see the editing report); until then the tests that need it skip, saying why.
-importer_reads_exports = pytest.mark.skipif(
-    not hasattr(importer_module, "editing"), reason="import_articles does not call articles.editing yet"
-)
 A = "/learn/computer-science/questions/a"
 B = "/learn/computer-science/questions/b"
 
@@ -357,7 +351,6 @@ def make_site_edits():
     editing.set_relations(created, [{"target_url": "", "target": first}])
 
 
-@importer_reads_exports
 def test_export_into_an_empty_database_reproduces_the_site(tmp_path):
     call_command("import_articles", str(DATA.parent.parent / "fixtures"), stdout=io.StringIO())
     make_site_edits()
@@ -369,7 +362,6 @@ def test_export_into_an_empty_database_reproduces_the_site(tmp_path):
 
 
 @pytest.mark.corpus
-@importer_reads_exports
 def test_both_round_trips_over_the_whole_sample_corpus(tmp_path):
     if not SAMPLE.exists():
         pytest.skip("../shared/corpus is not here")

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import editing, views
+from articles import editing
 from articles.importer import import_paths
 from articles.models import Article, Relation, resolve_path
 from tests.sources import write_source
@@ -19,11 +19,6 @@ A = "/learn/computer-science/questions/a"
 B = "/learn/computer-science/questions/b"
 SITEMAP = "/sitemap-articles.xml"
 FEED = "/feeds/latest.rss"
-# Staff previews and 410 Gone need articles.views.resolve_article to call models.resolve_path (see the
-# editing report); until the pages engineer wires it in, the tests that need it skip, saying why.
-views_use_resolve_path = pytest.mark.skipif(
-    not hasattr(views, "resolve_path"), reason="articles.views does not call models.resolve_path yet"
-)
 
 
 @pytest.fixture
@@ -80,7 +75,6 @@ def test_a_draft_is_404_for_the_public(site, client):
     assert resolve_path(A, preview=True).article.url == A
 
 
-@views_use_resolve_path
 def test_staff_can_preview_a_draft(site, client, admin_client):
     editing.unpublish(Article.objects.filter(url=A))
     assert client.get(A).status_code == 404
@@ -120,7 +114,6 @@ def test_a_removed_article_is_gone_and_relations_to_it_dangle(site, client):
     assert not Relation.objects.dangling().exists()
 
 
-@views_use_resolve_path
 def test_a_removed_article_answers_410_unless_a_redirect_is_set(site, client):
     editing.remove(Article.objects.filter(url=B))
     assert client.get(B).status_code == 410

@@ -7,7 +7,6 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from articles import editing
-from articles import importer as importer_module
 from articles.importer import import_paths
 from articles.models import Article, Redirect, Relation, Subject, resolve_path
 from tests.sources import write_source
@@ -17,10 +16,6 @@ pytestmark = pytest.mark.django_db
 A = "/learn/computer-science/questions/a"
 B = "/learn/computer-science/questions/b"
 CS = "/learn/computer-science/questions/"
-# Following redirects on re-import needs the importer to call articles.editing (see the editing report).
-importer_follows_moves = pytest.mark.skipif(
-    not hasattr(importer_module, "editing"), reason="import_articles does not call articles.editing yet"
-)
 
 
 @pytest.fixture
@@ -141,7 +136,6 @@ def run_import(*paths, **options):
     return out.getvalue(), err.getvalue()
 
 
-@importer_follows_moves
 def test_reimporting_an_unchanged_file_after_a_move_changes_nothing(site, client):
     move(A, slug="a2")
     out, _ = run_import(site)
@@ -150,7 +144,6 @@ def test_reimporting_an_unchanged_file_after_a_move_changes_nothing(site, client
     assert lands(client, A) == (301, CS + "a2")
 
 
-@importer_follows_moves
 def test_reimporting_a_changed_file_after_a_move_is_a_conflict_then_overwrite_keeps_the_move(site, client):
     move(A, slug="a2")
     write_source(site, slug="a", question="Changed in the file?")
@@ -165,7 +158,6 @@ def test_reimporting_a_changed_file_after_a_move_is_a_conflict_then_overwrite_ke
     assert lands(client, A) == (301, CS + "a2")
 
 
-@importer_follows_moves
 def test_a_file_naming_the_old_url_as_related_resolves_to_the_moved_article(site):
     move(A, slug="a2")
     write_source(site, slug="b", question="B changed?", related=[("a", "computer-science", "A?")])
