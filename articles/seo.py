@@ -208,14 +208,16 @@ def publisher():
 # its subject and subject feed, and searchable.
 
 
-def _indexable_twins():
+def _indexable_twins(now=None):
     """The indexable copies of the outer article's question (the article itself included)."""
-    return Article.objects.indexable().filter(source_id=OuterRef("source_id"), question=OuterRef("question"))
+    return Article.objects.indexable(now).filter(
+        source_id=OuterRef("source_id"), question=OuterRef("question")
+    )
 
 
-def with_canonical_url(articles):
+def with_canonical_url(articles, now=None):
     """Annotate ``canonical_url``: the url of the copy this article's twins all point to."""
-    first = _indexable_twins().order_by("publish_at", "id").values("url")[:1]
+    first = _indexable_twins(now).order_by("publish_at", "id").values("url")[:1]
     return articles.annotate(canonical_url=Subquery(first))
 
 

@@ -4,18 +4,22 @@ Each page takes a fixed number of queries (tests/test_views.py counts them) and 
 requests: ``conditional_page`` adds an ETag of the body and turns a matching request into a 304.
 """
 
+import datetime
+
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, F, OuterRef, Subquery
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 from django.views.decorators.http import conditional_page, require_safe
 
 from . import seo
 from .models import Article, ArticleKeyword, Keyword, Relation, Subject, resolve_path
+from .prepared import prepared
 from .rendering import format_date
 from .search import LISTING_FIELDS, MAX_QUERY_LENGTH, search
 from .source import keyword_slug
@@ -25,6 +29,9 @@ LATEST_COUNT = 12
 RELATED_COUNT = 5
 LINK_FIELDS = ("url", "question")
 UNSHOWN_FIELDS = ("answer_source", "answer", "source_text", "source_path")
+# Values no real parameter takes, standing for the parameters of the prepared queries.
+SAMPLE_ID = -7_000_001
+SAMPLE_NOW = datetime.datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=datetime.UTC)
 
 
 def published():
@@ -57,8 +64,11 @@ def resolve_article(request, path):
     """The article to show at ``path``, or the response that stands in for it.
 
     A 301 when the article moved, a 410 when it was removed; Http404 when nothing lives there. Staff
-    also see drafts and scheduled articles (a preview). The rule itself is ``models.resolve_path``.
+    also see drafts and scheduled articles (a preview). The rule itself is ``models.resolve_path``;
+    a published article at the path, what nearly every request finds, comes from one prepared query.
     """
+    if found := published_at(url=path, now=timezone.now()):
+        return found[0]
     # The source text and the Markdown are never shown: do not load them.
     articles = seo.with_canonical_url(Article.objects.select_related("subject").defer(*UNSHOWN_FIELDS))
     found = resolve_path(path, preview=is_staff(request), queryset=articles)
@@ -69,6 +79,12 @@ def resolve_article(request, path):
     if found.gone:
         return render(request, "410.html", status=410)
     raise Http404("No article at this address")
+
+
+@prepared(url="/learn/-/questions/-", now=SAMPLE_NOW)
+def published_at(url, now):
+    shown = Article.objects.published(now).select_related("subject").defer(*UNSHOWN_FIELDS)
+    return seo.with_canonical_url(shown, now).filter(url=url).order_by()[:1]
 
 
 def is_staff(request):
@@ -166,8 +182,8 @@ def article_detail(request, subject, slug):
     article = resolve_article(request, request.path_info)
     if isinstance(article, HttpResponse):
         return article
-    keywords = in_file_order(Keyword.objects.filter(article_items__content_object=article), article)
-    reading = further_reading(article)
+    keywords = in_file_order(keywords_of(article=article.pk), article)
+    reading = further_reading(article=article.pk, subject=article.subject_id, now=timezone.now())
     related = [item for item in reading if item.position is not None]
     more = [item for item in reading if item.position is None][: max(0, RELATED_COUNT - len(related))]
     context = {
@@ -195,7 +211,13 @@ def in_file_order(keywords, article):
     return sorted(keywords, key=lambda keyword: (order.get(keyword.slug, len(order)), keyword.name))
 
 
-def further_reading(article):
+@prepared(article=SAMPLE_ID)
+def keywords_of(article):
+    return Keyword.objects.filter(article_items__content_object=article)
+
+
+@prepared(article=SAMPLE_ID, subject=SAMPLE_ID - 1, now=SAMPLE_NOW)
+def further_reading(article, subject, now):
     """The links under an article, in one query whatever their number.
 
     First the file's related articles that are published, in the file's order (``position`` set),
@@ -211,17 +233,15 @@ def further_reading(article):
         .annotate(n=Count("pk"))
         .values("n")
     )
-    same_subject_same_keywords = Article.objects.filter(
-        subject_id=article.subject_id, keyword_items__tag__in=tags
-    )
+    same_subject_same_keywords = Article.objects.filter(subject=subject, keyword_items__tag__in=tags)
     # One IN over a UNION, not an OR of two: PostgreSQL turns the OR into a scan of the whole table.
     candidates = (
         relations.order_by().values("target").union(same_subject_same_keywords.order_by().values("pk"))
     )
-    return list(
-        published()
+    return (
+        Article.objects.published(now)
         .filter(pk__in=candidates)
-        .exclude(pk=article.pk)
+        .exclude(pk=article)
         .annotate(
             position=Subquery(relations.filter(target=OuterRef("pk")).order_by().values("position")[:1]),
             shared=Subquery(shared),

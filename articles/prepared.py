@@ -1,0 +1,88 @@
+"""Querysets the ORM builds and compiles once per connection, then runs again with new values.
+
+On the article page, building and compiling its three querysets (subqueries, a union) cost the ORM
+about 6 ms, running their SQL 0.3 ms. A ``Prepared`` query keeps the ORM as the author of the SQL, so
+the publish rule, the joins and each backend's dialect stay where they are; only the values change.
+"""
+
+import weakref
+from datetime import datetime
+
+from django.db import connections
+from django.db.models.query import get_related_populators
+
+
+def prepared(**samples):
+    """Decorate ``build(**samples)``, a function returning a queryset, into a ``Prepared`` query."""
+    return lambda build: Prepared(build, **samples)
+
+
+class Prepared:
+    """``build(**samples)`` returns a queryset; ``prepared(name=value, ...)`` runs it for new values.
+
+    Each sample must be a value no other parameter of the query takes (a negative id, an impossible
+    url, a date in 1901): where it appears among the compiled parameters, the new value goes.
+    """
+
+    def __init__(self, build, **samples):
+        self.build = build
+        self.samples = samples
+        # One compiler per connection: it holds the connection, and connections are per thread.
+        self.compiled = weakref.WeakKeyDictionary()
+
+    def __call__(self, using="default", **values):
+        connection = connections[using]
+        compiled = self.compiled.get(connection) or self.compile(connection)
+        return compiled.run({name: adapt(connection, value) for name, value in values.items()})
+
+    def compile(self, connection):
+        first, second = (_Compiled(self.build(**self.samples), connection) for _ in range(2))
+        if first.params != second.params:  # e.g. a timezone.now() inside build(), frozen by compiling
+            raise ValueError(f"{self.build.__qualname__} has parameters that are not samples")
+        adapted = {adapt(connection, value): name for name, value in self.samples.items()}
+        first.slots = [adapted.get(param) for param in first.params]
+        if missing := set(self.samples) - set(first.slots):
+            raise ValueError(f"{self.build.__qualname__} never uses {sorted(missing)}")
+        self.compiled[connection] = first
+        return first
+
+
+class _Compiled:
+    """One queryset's SQL with its parameters, turning rows into model instances as Django does."""
+
+    def __init__(self, queryset, connection):
+        self.using = connection.alias
+        self.compiler = queryset.query.get_compiler(connection=connection)
+        self.sql, self.params = self.compiler.as_sql()
+        select, klass_info = self.compiler.select, self.compiler.klass_info
+        self.converters = self.compiler.get_converters([column[0] for column in select])
+        fields = klass_info["select_fields"]
+        self.model, self.start, self.end = klass_info["model"], fields[0], fields[-1] + 1
+        self.names = [column[0].target.attname for column in select[self.start : self.end]]
+        self.related = get_related_populators(klass_info, select, self.using)
+        self.annotations = self.compiler.annotation_col_map.items()
+
+    def run(self, values):
+        params = [
+            param if slot is None else values[slot]
+            for slot, param in zip(self.slots, self.params, strict=True)
+        ]
+        with self.compiler.connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchall()
+        return [self.instance(row) for row in self.compiler.apply_converters(rows, self.converters)]
+
+    def instance(self, row):
+        obj = self.model.from_db(self.using, self.names, row[self.start : self.end])
+        for populator in self.related:
+            populator.populate(row, obj)
+        for name, position in self.annotations:
+            setattr(obj, name, row[position])
+        return obj
+
+
+def adapt(connection, value):
+    """A value as the ORM passes it to the database driver (SQLite takes datetimes as text)."""
+    if isinstance(value, datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    return value
