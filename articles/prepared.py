@@ -48,7 +48,11 @@ class Prepared:
 
 
 class _Compiled:
-    """One queryset's SQL with its parameters, turning rows into model instances as Django does."""
+    """One queryset's SQL and parameters; rows come back as Django would return them.
+
+    Model instances (with their select_related objects and annotations), or tuples for
+    ``values_list()``.
+    """
 
     def __init__(self, queryset, connection):
         self.using = connection.alias
@@ -56,11 +60,18 @@ class _Compiled:
         self.sql, self.params = self.compiler.as_sql()
         select, klass_info = self.compiler.select, self.compiler.klass_info
         self.converters = self.compiler.get_converters([column[0] for column in select])
-        fields = klass_info["select_fields"]
-        self.model, self.start, self.end = klass_info["model"], fields[0], fields[-1] + 1
-        self.names = [column[0].target.attname for column in select[self.start : self.end]]
-        self.related = get_related_populators(klass_info, select, self.using)
-        self.annotations = self.compiler.annotation_col_map.items()
+        if queryset._fields:  # values_list(): tuples, in the order the SQL selects
+            columns = [*queryset.query.values_select, *queryset.query.annotation_select]
+            if list(queryset._fields) != columns:
+                raise ValueError(f"values_list() must name {columns} in this order")
+            self.make = tuple
+        else:
+            fields = klass_info["select_fields"]
+            self.model, self.start, self.end = klass_info["model"], fields[0], fields[-1] + 1
+            self.names = [column[0].target.attname for column in select[self.start : self.end]]
+            self.related = get_related_populators(klass_info, select, self.using)
+            self.annotations = self.compiler.annotation_col_map.items()
+            self.make = self.instance
 
     def run(self, values):
         params = [
@@ -70,7 +81,9 @@ class _Compiled:
         with self.compiler.connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
-        return [self.instance(row) for row in self.compiler.apply_converters(rows, self.converters)]
+        if self.converters:
+            rows = self.compiler.apply_converters(rows, self.converters)
+        return [self.make(row) for row in rows]
 
     def instance(self, row):
         obj = self.model.from_db(self.using, self.names, row[self.start : self.end])

@@ -4,6 +4,7 @@ Views build a ``Head`` with ``page_head`` or ``article_head``; ``templates/base.
 The canonical-link policy for questions that exist in several subjects lives here too.
 """
 
+import functools
 import json
 from dataclasses import dataclass, field
 
@@ -13,7 +14,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from .models import Article
+from .models import Article, Subject
 
 # A keyword page listing fewer published articles than this is thin content: noindex, no sitemap entry.
 KEYWORD_INDEX_MIN = 3
@@ -33,7 +34,7 @@ class Head:
     og: list = field(default_factory=list)  # (property, content)
     twitter: list = field(default_factory=list)  # (name, content)
     json_ld: list = field(default_factory=list)  # dicts, printed by the json_ld filter
-    feeds: list = field(default_factory=list)  # (title, absolute url, mime type)
+    feeds: tuple = ()  # (title, absolute url, mime type)
     prev: str = ""
     next: str = ""
 
@@ -49,18 +50,25 @@ def json_ld_script(data):
     return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308 - escaped above
 
 
+@functools.cache
 def site_feeds():
+    """The site-wide feeds, as (title, absolute url, mime type): the same for every page."""
     name = settings.SITE_NAME
-    return [
+    return (
         (f"{name}: latest (RSS)", absolute(reverse("articles:feed-rss")), "application/rss+xml"),
         (f"{name}: latest (Atom)", absolute(reverse("articles:feed-atom")), "application/atom+xml"),
-    ]
+    )
 
 
 def subject_feeds(subject):
-    kwargs = {"subject": subject.slug}
-    name = f"{settings.SITE_NAME}: {subject.name}"
-    return [
+    return _subject_feeds(subject.slug, subject.name)
+
+
+@functools.lru_cache(maxsize=1024)  # a few dozen subjects, each page of one asks for its feeds
+def _subject_feeds(slug, subject_name):
+    kwargs = {"subject": slug}
+    name = f"{settings.SITE_NAME}: {subject_name}"
+    return (
         (
             f"{name} (RSS)",
             absolute(reverse("articles:subject-feed-rss", kwargs=kwargs)),
@@ -71,7 +79,7 @@ def subject_feeds(subject):
             absolute(reverse("articles:subject-feed-atom", kwargs=kwargs)),
             "application/atom+xml",
         ),
-    ]
+    )
 
 
 def page_head(title, description, path, *, noindex=False, feeds=None, page=None, breadcrumbs=()):
@@ -104,16 +112,17 @@ def page_head(title, description, path, *, noindex=False, feeds=None, page=None,
     return head
 
 
-def article_head(article, keywords):
+def article_head(article, keywords, breadcrumbs):
     """The head of an article page: title, description, canonical, Open Graph, Twitter, JSON-LD.
 
-    ``article.canonical_url`` comes from ``with_canonical_url()``.
+    ``keywords`` are names; ``article.canonical_url`` comes from ``with_canonical_url()``;
+    ``breadcrumbs`` from ``article_breadcrumbs()``, which the page shows too.
     """
     canonical = absolute(canonical_path(article))
     subject = article.subject
     title = f"{article.question} | {article.seo_title or f'{settings.SITE_NAME} | {subject.name}'}"
     description = article.seo_description
-    tags = [keyword.name for keyword in keywords]
+    tags = list(keywords)
     published = article.publish_at.isoformat()
     modified = max(article.content_changed_at, article.publish_at).isoformat()
     head = Head(
@@ -157,7 +166,7 @@ def article_head(article, keywords):
             "url": canonical,
             "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},
         },
-        breadcrumb_list(article_breadcrumbs(article)),
+        breadcrumb_list(breadcrumbs),
     ]
     return head
 
@@ -165,10 +174,34 @@ def article_head(article, keywords):
 def article_breadcrumbs(article):
     """(name, path) pairs from the site down to the article; the page shows the same trail."""
     return [
-        ("Subjects", reverse("articles:subjects")),
-        (article.subject.name, article.subject.get_absolute_url()),
+        ("Subjects", site_links()["subjects"]),
+        (article.subject.name, subject_path(article.subject.slug)),
         (article.question, canonical_path(article)),
     ]
+
+
+@functools.cache
+def site_links():
+    """The addresses every page links to, fixed for the life of the process: found once.
+
+    A reverse() or a static() costs tens of microseconds, and a page asks for a dozen of them.
+    """
+    return {
+        "home": reverse("articles:home"),
+        "subjects": reverse("articles:subjects"),
+        "search": reverse("articles:search"),
+        "feed_rss": reverse("articles:feed-rss"),
+        "feed_atom": reverse("articles:feed-atom"),
+        "favicon": static("img/favicon.svg"),
+        "logo": static("img/logo.png"),
+        "site_css": static("css/site.css"),
+        "code_css": static("css/code.css"),
+    }
+
+
+@functools.lru_cache(maxsize=1024)  # a few dozen subjects
+def subject_path(slug):
+    return Subject(slug=slug).get_absolute_url()
 
 
 def breadcrumb_list(crumbs):
@@ -193,7 +226,7 @@ def publisher():
         "@type": "Organization",
         "name": settings.SITE_NAME,
         "url": absolute("/"),
-        "logo": {"@type": "ImageObject", "url": absolute(static("img/logo.png"))},
+        "logo": {"@type": "ImageObject", "url": absolute(site_links()["logo"])},
     }
 
 

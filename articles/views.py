@@ -5,6 +5,8 @@ requests: ``conditional_page`` adds an ETag of the body and turns a matching req
 """
 
 import datetime
+import functools
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
@@ -14,7 +16,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.utils.http import http_date
+from django.utils.http import RFC3986_SUBDELIMS, http_date
 from django.views.decorators.http import conditional_page, require_safe
 
 from . import seo
@@ -27,7 +29,6 @@ from .source import keyword_slug
 PER_PAGE = 30
 LATEST_COUNT = 12
 RELATED_COUNT = 5
-LINK_FIELDS = ("url", "question")
 UNSHOWN_FIELDS = ("answer_source", "answer", "source_text", "source_path")
 # Values no real parameter takes, standing for the parameters of the prepared queries.
 SAMPLE_ID = -7_000_001
@@ -184,16 +185,18 @@ def article_detail(request, subject, slug):
         return article
     keywords = in_file_order(keywords_of(article=article.pk), article)
     reading = further_reading(article=article.pk, subject=article.subject_id, now=timezone.now())
-    related = [item for item in reading if item.position is not None]
-    more = [item for item in reading if item.position is None][: max(0, RELATED_COUNT - len(related))]
+    related = [(url, question) for url, question, position in reading if position is not None]
+    more = [(url, question) for url, question, position in reading if position is None]
+    more = more[: max(0, RELATED_COUNT - len(related))]
+    breadcrumbs = seo.article_breadcrumbs(article)
     context = {
         "article": article,
         "posted_on": format_date(article.date, article.date_format),
-        "keywords": keywords,
+        "keywords": [(keyword_path(slug), name) for slug, name in keywords],
         "related": related,
         "more": more,
-        "breadcrumbs": seo.article_breadcrumbs(article)[:-1],
-        "head": seo.article_head(article, keywords),
+        "breadcrumbs": breadcrumbs[:-1],
+        "head": seo.article_head(article, [name for slug, name in keywords], breadcrumbs),
     }
     if not article.is_published:  # a staff preview: never indexed, never kept by a cache
         context["head"].robots = seo.NOINDEX
@@ -205,24 +208,41 @@ def article_detail(request, subject, slug):
     return response
 
 
+def keyword_path(slug):
+    """``Keyword.get_absolute_url()`` without a reverse() for each of an article's keywords.
+
+    One reverse() per process, with a marker where the slug goes; the slug is quoted as reverse()
+    quotes it (tests/test_views.py compares the two).
+    """
+    before, after = _keyword_path_around()
+    return before + quote(slug, safe=RFC3986_SUBDELIMS + "/~:@") + after
+
+
+@functools.cache
+def _keyword_path_around():
+    return reverse("articles:keyword", kwargs={"slug": "keyword-slug"}).split("keyword-slug")
+
+
 def in_file_order(keywords, article):
-    """The article's keywords in the order its ``seo.page_keywords`` lists them."""
+    """The article's (slug, name) keywords in the order its ``seo.page_keywords`` lists them."""
     order = {keyword_slug(name.strip()): index for index, name in enumerate(article.seo_keywords.split(","))}
-    return sorted(keywords, key=lambda keyword: (order.get(keyword.slug, len(order)), keyword.name))
+    return sorted(keywords, key=lambda keyword: (order.get(keyword[0], len(order)), keyword[1]))
 
 
 @prepared(article=SAMPLE_ID)
 def keywords_of(article):
-    return Keyword.objects.filter(article_items__content_object=article)
+    """(slug, name) of each of the article's keywords."""
+    return Keyword.objects.filter(article_items__content_object=article).values_list("slug", "name")
 
 
 @prepared(article=SAMPLE_ID, subject=SAMPLE_ID - 1, now=SAMPLE_NOW)
 def further_reading(article, subject, now):
     """The links under an article, in one query whatever their number.
 
-    First the file's related articles that are published, in the file's order (``position`` set),
-    then articles of the same subject sharing the most keywords with it (``position`` None), enough
-    to make five. A relation whose target is missing or unpublished never comes back.
+    (url, question, position): first the file's related articles that are published, in the file's
+    order (``position`` set), then articles of the same subject sharing the most keywords with it
+    (``position`` None), enough to make five. A relation whose target is missing or unpublished
+    never comes back.
     """
     relations = Relation.objects.filter(source=article)
     tags = ArticleKeyword.objects.filter(content_object=article).values("tag")
@@ -247,7 +267,7 @@ def further_reading(article, subject, now):
             shared=Subquery(shared),
         )
         .order_by(F("position").asc(nulls_last=True), F("shared").desc(nulls_last=True), "-publish_at", "-id")
-        .only(*LINK_FIELDS)[: 2 * RELATED_COUNT]
+        .values_list("url", "question", "position")[: 2 * RELATED_COUNT]
     )
 
 

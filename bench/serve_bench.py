@@ -1,6 +1,7 @@
 """Serving throughput under gunicorn (debug off, as in production), against /healthz in the same run.
 
     python bench/serve_bench.py [--corpus DIR] [--database-url URL] [--duration 10]
+                                [--pages article ...] [--cache off on]
 
 Imports the corpus (default: the real sample, else fixtures/) into a fresh database, starts gunicorn with
 the page cache off, then on, and drives it with wrk (Debian's package) at 16 connections. Prints requests
@@ -75,6 +76,8 @@ def main():
     parser.add_argument("--corpus", type=Path, default=SAMPLE if SAMPLE.exists() else ROOT / "fixtures")
     parser.add_argument("--database-url")
     parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--pages", nargs="+", help="measure only these pages (article, subject, ...)")
+    parser.add_argument("--cache", nargs="+", choices=("off", "on"), default=("off", "on"))
     args = parser.parse_args()
     if not shutil.which("wrk"):
         print("serve bench skipped: wrk is not installed (apt-get install wrk)")
@@ -86,9 +89,10 @@ def main():
         manage(["collectstatic", "--noinput", "-v0"], env)
         manage(["import_articles", str(args.corpus), "-v0"], env)
         paths = sample_paths(env)
+        paths = {name: path for name, path in paths.items() if not args.pages or name in args.pages}
         print(f"corpus: {args.corpus}  gunicorn: {CONNECTIONS} connections, {args.duration}s per figure")
         results = {}
-        for cache in ("off", "on"):
+        for cache in args.cache:
             server = start_gunicorn(dict(env, PAGE_CACHE=cache))
             try:
                 for name in ("healthz", *paths):
@@ -98,7 +102,7 @@ def main():
             finally:
                 server.terminate()
                 server.wait()
-    base = results["off", "healthz"][0]
+    base = results[args.cache[0], "healthz"][0]
     print(
         f"{'page':10} {'cache':5} {'req/s':>8} {'x healthz':>10} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}"
     )

@@ -210,6 +210,15 @@ def test_keyword_page_lists_the_articles_carrying_it(client, pages):
     assert links == [MERGE_SORT, BINARY_SEARCH, HASH_TABLE, BIG_O]
 
 
+@pytest.mark.parametrize("name", ["optics", "C++ & C#", "Ökonomie", "数据结构", "naïve bayes 2"])
+def test_article_links_its_keywords_where_the_keyword_says_it_lives(client, db, no_page_cache, name):
+    article = make_article(make_subject("Physics"), "keyworded")
+    article.keywords.add(name)
+    keyword = article.keywords.get()
+    assert views.keyword_path(keyword.slug) == keyword.get_absolute_url()
+    assert keyword.get_absolute_url() in read(client.get(article.url)).anchors
+
+
 # -- Which articles show where ----------------------------------------------------------------------
 
 

@@ -1,4 +1,7 @@
+import html
+
 from django import template
+from django.utils.safestring import mark_safe
 
 from .. import seo
 from ..rendering import format_date
@@ -16,3 +19,31 @@ def date_pattern(value, pattern):
 def json_ld(data):
     """A JSON-LD ``<script>`` block, escaped so no text inside it can close the element."""
     return seo.json_ld_script(data)
+
+
+# The head's lists run to dozens of tags (an article:tag for each keyword): as a loop in the template,
+# or through format_html(), they cost more than the rest of the page together.
+@register.filter
+def meta_tags(pairs, attribute):
+    """``<meta {attribute}="name" content="content">`` for each (name, content), each on a new line."""
+    return mark_safe(  # noqa: S308 - every value escaped
+        "".join(
+            f'\n<meta {attribute}="{escape(name)}" content="{escape(content)}">' for name, content in pairs
+        )
+    )
+
+
+@register.filter
+def feed_links(feeds):
+    """``<link rel="alternate">`` for each (title, url, type), each on a new line."""
+    return mark_safe(  # noqa: S308 - every value escaped
+        "".join(
+            f'\n<link rel="alternate" type="{escape(kind)}" title="{escape(title)}" href="{escape(url)}">'
+            for title, url, kind in feeds
+        )
+    )
+
+
+def escape(value):
+    """Django's conditional_escape(), without its checks for lazy strings (the head holds none)."""
+    return value if hasattr(value, "__html__") else html.escape(str(value))
