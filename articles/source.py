@@ -6,6 +6,7 @@ with care for LaTeX commands and C string escapes.
 """
 
 import datetime
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -207,7 +208,7 @@ def check_url(url, subject, file_name, path):
         )
     if not file_name.endswith(".md"):
         raise SourceError(path, f"'file_name' {file_name!r} does not end with .md")
-    subject_slug = slugify(subject)
+    subject_slug = subject_to_slug(subject)
     if not subject_slug:
         raise SourceError(path, f"'subject' {subject!r} has no slug")
     expected = f"/learn/{subject_slug}/questions/{file_name[:-3]}"
@@ -259,8 +260,15 @@ def split_keywords(text, path):
     return keywords
 
 
+# Memoised: a corpus repeats its subjects and keywords thousands of times, and slugify is not cheap.
+@functools.lru_cache(maxsize=65536)
 def keyword_slug(name):
     return slugify(name, allow_unicode=True)
+
+
+@functools.lru_cache(maxsize=1024)
+def subject_to_slug(name):
+    return slugify(name)
 
 
 def decode_answer(raw):

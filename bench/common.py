@@ -1,6 +1,7 @@
 """Shared pieces of the benchmarks: where the corpus is, a fresh database, peak memory of a process tree."""
 
 import os
+import resource
 import subprocess
 import sys
 import tarfile
@@ -65,9 +66,14 @@ def tree_rss_kb(pid):
     return total
 
 
+def children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_measured(command, env):
-    """Run a command; return (seconds, peak tree RSS in MiB, stdout)."""
-    started = time.perf_counter()
+    """Run a command; return (seconds, peak tree RSS in MiB, stdout, CPU seconds of the whole tree)."""
+    started, cpu = time.perf_counter(), children_cpu()
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     peak = [0]
 
@@ -82,4 +88,4 @@ def run_measured(command, env):
     watcher.join()
     if process.returncode != 0:
         raise SystemExit(f"{command} failed:\n{output}")
-    return time.perf_counter() - started, peak[0] / 1024, output
+    return time.perf_counter() - started, peak[0] / 1024, output, children_cpu() - cpu

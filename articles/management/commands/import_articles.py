@@ -50,8 +50,9 @@ class Command(BaseCommand):
                     f"conflicts {len(result.conflicts)}: edited in the admin and kept (--overwrite-edits applies the files)"
                 )
         if verbosity >= 2:
+            # Parse and render run in the workers, in parallel with the writes: CPU seconds summed.
             timings = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in result.timings.items())
-            self.stdout.write(f"time in main process: {timings}")
+            self.stdout.write(f"time in: {timings} (parse and render: CPU in all workers)")
         if result.interrupted:
             raise CommandError("interrupted: whole batches were kept; run the same command again to finish")
         if result.refused:
