@@ -64,24 +64,23 @@ class PageCacheMiddleware:
             return self.get_response(request)
         version = site_version()
         etag = f'"{version}"'
-        if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+        if etag in [tag.strip() for tag in request.META.get("HTTP_IF_NONE_MATCH", "").split(",")]:
             response = HttpResponseNotModified()
             response["ETag"] = etag
             return response
         path_hash = hashlib.sha1(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
         key = f"page:{version}:{path_hash}"
         cached = cache.get(key)
-        if cached is not None:
-            content, headers = cached
-            response = HttpResponse(content)
-            for name, value in headers:
-                response[name] = value
-        else:
+        if cached is None:
             response = self.get_response(request)
             if not is_cacheable_response(response):
                 return response
-            headers = [(name, value) for name, value in response.items() if name.lower() != "etag"]
-            cache.set(key, (response.content, headers), CACHE_SECONDS)
+            # The version stands for the body's own ETag; headers are kept as a hit will send them.
+            del response["ETag"]
+            patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+            cache.set(key, (response.content, list(response.items())), CACHE_SECONDS)
+        else:
+            content, headers = cached
+            response = HttpResponse(content, headers=headers)
         response["ETag"] = etag
-        patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
         return response
