@@ -124,7 +124,7 @@ class Importer:
         self.result = ImportResult(dry_run=dry_run)
         self.subjects = {}
         self.new_subject_ids = set()
-        self.keyword_ids = {}  # slug -> id, as read or written during this run
+        self.keyword_ids = {}  # slug -> id, as read or written during this run (a failed batch ends it)
 
     def run(self, paths):
         started = time.perf_counter()
@@ -266,12 +266,8 @@ class Importer:
             self.result.updated += sum(p.record.url in existing for p in ready)
             self.result.created += sum(p.record.url not in existing for p in ready)
             return
-        try:
-            with transaction.atomic():
-                self._write(ready)
-        except BaseException:
-            self.keyword_ids.clear()  # ids the rolled-back batch wrote are gone again
-            raise
+        with transaction.atomic():
+            self._write(ready)
 
     def _write(self, ready):
         now = timezone.now()

@@ -1,6 +1,8 @@
 """Shared pieces of the benchmarks: where the corpus is, a fresh database, peak memory of a process tree."""
 
+import json
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -8,6 +10,8 @@ import tarfile
 import tempfile
 import threading
 import time
+import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,22 +52,29 @@ def manage(args, env, check=True):
                           capture_output=True, text=True)  # fmt: skip
 
 
-def tree_rss_kb(pid):
-    """Resident memory of a process and all its descendants, in KiB."""
-    total, stack = 0, [pid]
+def tree_memory_kb(pid):
+    """(RSS, PSS) of a process and all its descendants, in KiB.
+
+    Summed RSS counts a page shared by forked workers once per process; PSS splits it among them, so
+    the tree's PSS is the memory it really holds.
+    """
+    rss = pss = 0
+    stack = [pid]
     while stack:
         current = stack.pop()
         try:
-            with open(f"/proc/{current}/status") as status:
-                for line in status:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
+            with open(f"/proc/{current}/smaps_rollup") as rollup:
+                for line in rollup:
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1])
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children") as children:
                     stack.extend(int(child) for child in children.read().split())
         except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue
-    return total
+    return rss, pss
 
 
 def children_cpu():
@@ -71,15 +82,21 @@ def children_cpu():
     return usage.ru_utime + usage.ru_stime
 
 
-def run_measured(command, env):
-    """Run a command; return (seconds, peak tree RSS in MiB, stdout, CPU seconds of the whole tree)."""
+def run_measured(command, env, samples=None):
+    """Run a command; return a Measured run (time, peak memory, output, CPU of the whole tree).
+
+    With ``samples`` (a list), also append (seconds since start, tree PSS in MiB) as the run goes.
+    """
     started, cpu = time.perf_counter(), children_cpu()
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    peak = [0]
+    peaks = [0, 0]
 
     def watch():
         while process.poll() is None:
-            peak[0] = max(peak[0], tree_rss_kb(process.pid))
+            rss, pss = tree_memory_kb(process.pid)
+            peaks[:] = max(peaks[0], rss), max(peaks[1], pss)
+            if samples is not None:
+                samples.append((time.perf_counter() - started, pss / 1024))
             time.sleep(0.05)
 
     watcher = threading.Thread(target=watch, daemon=True)
@@ -88,4 +105,76 @@ def run_measured(command, env):
     watcher.join()
     if process.returncode != 0:
         raise SystemExit(f"{command} failed:\n{output}")
-    return time.perf_counter() - started, peak[0] / 1024, output, children_cpu() - cpu
+    return Measured(
+        time.perf_counter() - started, peaks[0] / 1024, peaks[1] / 1024, output, children_cpu() - cpu
+    )
+
+
+@dataclass
+class Measured:
+    seconds: float
+    peak_rss: float  # MiB, summed over the processes
+    peak_pss: float  # MiB
+    output: str
+    cpu: float  # seconds, all processes
+
+    def line(self, prefix):
+        """The last line of the output that starts with ``prefix``."""
+        return [line for line in self.output.splitlines() if line.startswith(prefix)][-1]
+
+
+PORT = 8765
+QUERY_COUNT_SCRIPT = """
+import json, sys
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+client, counts = Client(), {}
+for path in json.loads(sys.argv[-1]):
+    client.get(path, HTTP_HOST="localhost")  # the first request of a process compiles what it keeps
+    with CaptureQueriesContext(connection) as queries:
+        client.get(path, HTTP_HOST="localhost")
+    counts[path] = len(queries)
+print(json.dumps(counts))
+"""
+
+
+def query_counts(env, paths):
+    """{path: queries one request takes}, with the page cache off."""
+    script = QUERY_COUNT_SCRIPT.replace("sys.argv[-1]", repr(json.dumps(list(paths))))
+    return json.loads(manage(["shell", "--no-imports", "-c", script], dict(env, PAGE_CACHE="off")).stdout)
+
+
+def start_gunicorn(env, port=PORT):
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "qtakes" / "gunicorn.py"), "qtakes.wsgi"],
+        cwd=ROOT, env=dict(env, PORT=str(port)), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return server
+        except OSError:
+            time.sleep(0.1)
+    server.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+def wrk(path, duration, connections, port=PORT):
+    """(requests/s, p50 ms, p99 ms, non-2xx responses) for ``path`` under wrk."""
+    output = subprocess.run(
+        ["wrk", f"-c{connections}", f"-t{min(2, connections)}", f"-d{duration}s", "--latency",
+         f"http://127.0.0.1:{port}{path}"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    latencies = dict(re.findall(r"^\s+(50|99)(?:\.0+)?%\s+(\S+)\s*$", output, re.MULTILINE))
+    if len(latencies) < 2:
+        raise SystemExit(f"wrk output not understood for {path}:\n{output}")
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return rate, to_ms(latencies["50"]), to_ms(latencies["99"]), int(errors.group(1)) if errors else 0
+
+
+def to_ms(text):
+    value, unit = re.match(r"([\d.]+)(\w+)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]

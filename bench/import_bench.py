@@ -46,17 +46,19 @@ def main():
         manage(["migrate", "--noinput", "-v0"], env)
         base = baseline(files)
         command = [sys.executable, str(ROOT / "manage.py"), "import_articles", str(corpus), "-v2"]
-        first, first_peak, first_out, first_cpu = run_measured(command, env)
-        again, again_peak, again_out, _ = run_measured(command, env)
+        first = run_measured(command, env)
+        again = run_measured(command, env)
 
     print(f"files: {len(files):,}  database: {database_url.split(':')[0]}")
     print(f"baseline parse (CSafeLoader, 1 process): {base:6.1f} s  ({len(files) / base:,.0f} files/s)")
-    print(f"first import:                            {first:6.1f} s  = {first / base:.2f}x baseline, "
-          f"peak memory {first_peak:.0f} MiB, CPU {first_cpu:.1f} s in all processes")  # fmt: skip
-    print("   " + [line for line in first_out.splitlines() if line.startswith("time in")][-1])
-    print("   " + [line for line in first_out.splitlines() if line.startswith("Imported")][-1])
-    print(f"re-import (unchanged):                   {again:6.1f} s  = {first / again:.1f}x faster than first, "
-          f"peak memory {again_peak:.0f} MiB")  # fmt: skip
+    print(f"first import:                            {first.seconds:6.1f} s  = {first.seconds / base:.2f}x baseline, "
+          f"CPU {first.cpu:.1f} s in all processes")  # fmt: skip
+    print(f"   peak memory of the process tree: {first.peak_pss:.0f} MiB PSS "
+          f"({first.peak_rss:.0f} MiB RSS summed, shared pages counted per process)")  # fmt: skip
+    print("   " + first.line("time in"))
+    print("   " + first.line("Imported"))
+    print(f"re-import (unchanged):                   {again.seconds:6.1f} s  = "
+          f"{first.seconds / again.seconds:.1f}x faster than first, peak memory {again.peak_pss:.0f} MiB PSS")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -152,6 +152,18 @@ def test_keyword_identity_is_its_slug_whatever_the_order(tmp_path):
     assert keyword.article_items.count() == 2
 
 
+def test_a_keyword_name_taken_by_another_slug_gets_its_slug_added(tmp_path):
+    Keyword.objects.create(name="Graphs", slug="graph-theory")  # renamed in the admin, say
+    write_source(tmp_path, slug="a", keywords="Graphs, Trees")
+    import_paths([tmp_path])
+    assert set(Keyword.objects.values_list("slug", "name")) == {
+        ("graph-theory", "Graphs"),
+        ("graphs", "Graphs (graphs)"),
+        ("trees", "Trees"),
+    }
+    assert set(Article.objects.get().keywords.values_list("slug", flat=True)) == {"graphs", "trees"}
+
+
 def test_new_importer_version_rerenders(tmp_path, monkeypatch):
     write_source(tmp_path, slug="a")
     import_paths([tmp_path])
