@@ -21,14 +21,15 @@ def json_ld(data):
     return seo.json_ld_script(data)
 
 
-# The head's lists run to dozens of tags (an article:tag for each keyword): as a loop in the template,
-# or through format_html(), they cost more than the rest of the page together.
+# An article's head and its lists run to dozens of tags (an article:tag and a link for each keyword):
+# as loops in the template, or through format_html(), they cost more than the rest of the page.
 @register.filter
 def meta_tags(pairs, attribute):
     """``<meta {attribute}="name" content="content">`` for each (name, content), each on a new line."""
     return mark_safe(  # noqa: S308 - every value escaped
         "".join(
-            f'\n<meta {attribute}="{escape(name)}" content="{escape(content)}">' for name, content in pairs
+            f'\n<meta {escape(attribute)}="{escape(name)}" content="{escape(content)}">'
+            for name, content in pairs
         )
     )
 
@@ -44,6 +45,18 @@ def feed_links(feeds):
     )
 
 
+@register.filter
+def link_items(links, rel=""):
+    """``<li><a href="url">text</a></li>`` for each (url, text), each on a new line in a page's list.
+
+    An article links a dozen keywords and five questions: one filter, not two variables a link.
+    """
+    rel = f' rel="{escape(rel)}"' if rel else ""
+    return mark_safe(  # noqa: S308 - every value escaped
+        "".join(f'\n      <li><a href="{escape(url)}"{rel}>{escape(text)}</a></li>' for url, text in links)
+    )
+
+
 def escape(value):
-    """Django's conditional_escape(), without its checks for lazy strings (the head holds none)."""
+    """Django's conditional_escape(), without its checks for lazy strings (these lists hold none)."""
     return value if hasattr(value, "__html__") else html.escape(str(value))
