@@ -1,7 +1,7 @@
 """Serving throughput under gunicorn (debug off, as in production), against /healthz in the same run.
 
     python bench/serve_bench.py [--corpus DIR] [--database-url URL] [--duration 10]
-                                [--pages article ...] [--cache off on]
+                                [--pages article ...] [--cache off on] [--rounds 1]
 
 Imports the corpus (default: the real sample, else fixtures/) into a fresh database, starts gunicorn with
 the page cache off, then on, and drives it with wrk (Debian's package) at 16 connections. Prints requests
@@ -11,6 +11,7 @@ per second, p50/p99 latencies, ratios against /healthz, and the queries each pag
 import argparse
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -78,6 +79,7 @@ def main():
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--pages", nargs="+", help="measure only these pages (article, subject, ...)")
     parser.add_argument("--cache", nargs="+", choices=("off", "on"), default=("off", "on"))
+    parser.add_argument("--rounds", type=int, default=1, help="repeat, and print the medians")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         print("serve bench skipped: wrk is not installed (apt-get install wrk)")
@@ -90,24 +92,33 @@ def main():
         manage(["import_articles", str(args.corpus), "-v0"], env)
         paths = sample_paths(env)
         paths = {name: path for name, path in paths.items() if not args.pages or name in args.pages}
-        print(f"corpus: {args.corpus}  gunicorn: {CONNECTIONS} connections, {args.duration}s per figure")
-        results = {}
-        for cache in args.cache:
-            server = start_gunicorn(dict(env, PAGE_CACHE=cache))
-            try:
-                for name in ("healthz", *paths):
-                    path = "/healthz" if name == "healthz" else paths[name]
-                    wrk(path, 1)  # warm
-                    results[cache, name] = wrk(path, args.duration)
-            finally:
-                server.terminate()
-                server.wait()
+        print(
+            f"corpus: {args.corpus}  gunicorn: {CONNECTIONS} connections, {args.duration}s per figure,"
+            f" median of {args.rounds} round(s)"
+        )
+        runs = {}
+        for _ in range(args.rounds):
+            for cache in args.cache:
+                server = start_gunicorn(dict(env, PAGE_CACHE=cache))
+                try:
+                    for name in ("healthz", *paths):
+                        path = "/healthz" if name == "healthz" else paths[name]
+                        wrk(path, 1)  # warm
+                        runs.setdefault((cache, name), []).append(wrk(path, args.duration))
+                finally:
+                    server.terminate()
+                    server.wait()
+    # On a shared machine one figure can be off by a third: the median of each column over the rounds.
+    results = {
+        key: [statistics.median(column) for column in zip(*figures, strict=True)]
+        for key, figures in runs.items()
+    }
     base = results[args.cache[0], "healthz"][0]
     print(
         f"{'page':10} {'cache':5} {'req/s':>8} {'x healthz':>10} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}"
     )
     for (cache, name), (rate, p50, p99, errors) in results.items():
-        print(f"{name:10} {cache:5} {rate:8.0f} {rate / base:10.2f} {p50:8.1f} {p99:8.1f} {errors:8d}")
+        print(f"{name:10} {cache:5} {rate:8.0f} {rate / base:10.2f} {p50:8.1f} {p99:8.1f} {errors:8.0f}")
 
 
 if __name__ == "__main__":
