@@ -55,7 +55,7 @@ _CE_ARROWS = {
 }
 
 
-@functools.lru_cache(maxsize=16384)
+@functools.lru_cache(maxsize=4096)
 def _mathml(tex: str, display: bool) -> str:
     """MathML for `tex`, or the escaped source when latex2mathml cannot convert it."""
     try:

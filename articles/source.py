@@ -261,7 +261,8 @@ def split_keywords(text, path):
 
 
 # Memoised: a corpus repeats its subjects and keywords thousands of times, and slugify is not cheap.
-@functools.lru_cache(maxsize=65536)
+# Bounded: the long tail of keywords is used once or twice, and a worker's memory must stay flat.
+@functools.lru_cache(maxsize=8192)
 def keyword_slug(name):
     return slugify(name, allow_unicode=True)
 
