@@ -140,10 +140,17 @@ class Article(models.Model):
             # it from the row costs overflow pages; in the index, counting a subject's articles is cheap.
             models.Index(fields=["subject", "status", "-publish_at", "-id"], name="article_subject_latest"),
             models.Index(fields=["-publish_at", "-id"], name="article_latest"),
-            models.Index(fields=["source_id"], name="article_source_id"),
+            # Twins (one question under several urls, see articles.seo): found and ranked in the index.
+            models.Index(
+                fields=["source_id", "question", "status", "no_index", "publish_at"], name="article_twins"
+            ),
             models.Index(fields=["date"], name="article_date"),
-            # Draft, scheduled, published, removed: the admin's filters and counts, off the wide table.
-            models.Index(fields=["status", "publish_at", "date"], name="article_visibility"),
+            # Draft, scheduled, published, removed: the admin's filters and counts, off the wide table;
+            # with no_index and lastmod too, the sitemap index reads nothing else (1.6 s -> 0.1 s at 235k).
+            models.Index(
+                fields=["status", "publish_at", "date", "no_index", "content_changed_at"],
+                name="article_visibility_lastmod",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["subject", "slug"], name="article_unique_subject_slug"),

@@ -11,11 +11,14 @@ whichever it is, a new article never shifts the pages before it, and each page's
 index says truthfully whether that page changed.
 """
 
+import html
+
 from django.conf import settings
 from django.db.models import BigIntegerField, Count, ExpressionWrapper, F, Max, OuterRef, Subquery
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import http_date
 from django.views.decorators.http import conditional_page, require_safe
 
@@ -165,13 +168,23 @@ def section(request, section):
     site = SECTIONS[section]()
     if not 1 <= int(number) <= site.last_page():
         raise Http404("No such sitemap page")
-    urls = [
-        {"location": settings.SITE_URL + path, "lastmod": lastmod} for path, lastmod in site.urls(int(number))
-    ]
-    response = TemplateResponse(
-        request, "sitemaps/urlset.xml", {"urlset": urls}, content_type="application/xml"
-    )
-    lastmods = [url["lastmod"] for url in urls if url["lastmod"]]
+    urls = site.urls(int(number))
+    response = HttpResponse(urlset_xml(urls), content_type="application/xml")
+    lastmods = [lastmod for _, lastmod in urls if lastmod]
     if lastmods and len(lastmods) == len(urls):
         response["Last-Modified"] = http_date(max(lastmods).timestamp())
     return response
+
+
+def urlset_xml(urls):
+    """A sitemap page for [(path, lastmod)]: built here, since a template spent 60 µs a url (0.6 s a page)."""
+    zone = timezone.get_current_timezone()
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    for path, lastmod in urls:
+        stamp = f"<lastmod>{lastmod.astimezone(zone).isoformat()}</lastmod>" if lastmod else ""
+        lines.append(f"<url><loc>{html.escape(settings.SITE_URL + path)}</loc>{stamp}</url>")
+    lines.append("</urlset>")
+    return "\n".join(lines)
