@@ -26,10 +26,10 @@ def json_ld(data):
 @register.filter
 def meta_tags(pairs, attribute):
     """``<meta {attribute}="name" content="content">`` for each (name, content), each on a new line."""
+    attribute = escape(attribute)
     return mark_safe(  # noqa: S308 - every value escaped
         "".join(
-            f'\n<meta {escape(attribute)}="{escape(name)}" content="{escape(content)}">'
-            for name, content in pairs
+            f'\n<meta {attribute}="{escape(name)}" content="{escape(content)}">' for name, content in pairs
         )
     )
 
