@@ -28,6 +28,7 @@ from .source import SourceError, parse_source
 IMPORTER_VERSION = f"1.{rendering.RENDERER_VERSION}"
 BATCH_SIZE = 500
 SQLITE_CACHE_KIB = 32 * 1024
+SQLITE_ANALYSIS_ROWS = 1000
 SQLITE_CHECKPOINT_PAGES = 16 * 1024  # 64 MiB of WAL at the default page size (SQLite's default: 1000)
 PARALLEL_THRESHOLD = 200  # below this many files, worker start-up costs more than it saves
 INSERT_CHUNK_PARAMS = 8000  # values per INSERT: under SQLite's and PostgreSQL's parameter limits
@@ -436,9 +437,18 @@ class Importer:
             if spellings:
                 Subject.objects.filter(pk=subject_id).update(name=spellings[0]["source_subject"])
         self.result.relations_dangling = Relation.objects.dangling().count()
-        if connection.vendor == "sqlite" and (self.result.created or self.result.updated):
-            with connection.cursor() as cursor:
-                cursor.execute("PRAGMA optimize")  # planner statistics for the new data
+        if self.result.created or self.result.updated:
+            refresh_planner_statistics()
+
+
+def refresh_planner_statistics():
+    """Statistics for the query planner, which without them picks the wrong index for the twins and
+    sitemap queries (seconds instead of milliseconds at 200,000 articles). On SQLite, sampled: an exact
+    ANALYZE reads every index (3.5 s at that size); a sample of a thousand rows per index takes ms."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"PRAGMA analysis_limit = {SQLITE_ANALYSIS_ROWS}")
+        cursor.execute("ANALYZE")
 
 
 def insert_rows(model, field_names, rows, returning=None, chunk=INSERT_CHUNK_PARAMS):

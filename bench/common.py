@@ -165,8 +165,11 @@ def wrk(path, duration, connections, port=PORT):
     output = subprocess.run(
         ["wrk", f"-c{connections}", f"-t{min(2, connections)}", f"-d{duration}s", "--latency",
          f"http://127.0.0.1:{port}{path}"],
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+        capture_output=True, text=True,
+    )  # fmt: skip
+    if output.returncode != 0:
+        raise SystemExit(f"wrk failed for {path}:\n{output.stdout}{output.stderr}")
+    output = output.stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     latencies = dict(re.findall(r"^\s+(50|99)(?:\.0+)?%\s+(\S+)\s*$", output, re.MULTILINE))
     if len(latencies) < 2:

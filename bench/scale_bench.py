@@ -1,6 +1,7 @@
 """qtakes at scale: N synthetic files (default 200,000) imported, then the listing pages served.
 
     python bench/scale_bench.py [-n 200000] [--database-url URL] [--duration 5]
+    python bench/scale_bench.py --database-url URL --serve-only   # step 2 alone, on a database step 1 filled
 
 1. Imports the 35,915 real files, then the N generated ones (bench/generate_corpus.py) into a fresh
    database, and prints files/s for both: the large run should stay within 20% of the real one. Memory
@@ -34,6 +35,7 @@ from generate_corpus import generate  # noqa: E402
 
 GENERATED = Path(tempfile.gettempdir()) / "qtakes-bench-generated"
 CONNECTIONS = 2
+PORT = 8766  # not serve_bench's, so the two can run side by side
 # Frequent words ("what", "the": stop words, and "cell", "energy": in thousands of answers) and rare ones.
 SEARCHES = ("what", "the energy", "cell", "how does photosynthesis work", "fourier transform", "zygote")
 
@@ -67,6 +69,7 @@ def main():
     parser.add_argument("-n", type=int, default=200_000)
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
     parser.add_argument("--duration", type=int, default=5)
+    parser.add_argument("--serve-only", action="store_true", help="serve --database-url as it is, no import")
     args = parser.parse_args()
     real = full_corpus()
     if real is None:
@@ -74,6 +77,11 @@ def main():
         return
     if not shutil.which("wrk"):
         print("scale bench skipped: wrk is not installed (apt-get install wrk)")
+        return
+    if args.serve_only:
+        env = production_env(args.database_url)
+        manage(["migrate", "--noinput", "-v0"], env)
+        serve(env, args.duration)
         return
     generated = GENERATED / str(args.n)
     print(f"generating {args.n:,} files under {generated} (kept for the next run) ...", flush=True)
@@ -104,11 +112,11 @@ def serve(env, duration):
     counts = query_counts(env, pages.values())
     figures = {}
     for cache in ("on", "off"):
-        server = start_gunicorn(dict(env, PAGE_CACHE=cache))
+        server = start_gunicorn(dict(env, PAGE_CACHE=cache), PORT)
         try:
             for name, path in pages.items():
-                wrk(path, 1, CONNECTIONS)  # warm the page cache, or the database's own pages
-                figures[name, cache] = wrk(path, duration, CONNECTIONS)
+                wrk(path, 1, CONNECTIONS, PORT)  # warm the page cache, or the database's own pages
+                figures[name, cache] = wrk(path, duration, CONNECTIONS, PORT)
         finally:
             server.terminate()
             server.wait()

@@ -3,6 +3,14 @@
 from django.db import migrations, models
 
 
+def analyze(apps, schema_editor):
+    """Statistics for the new indexes: without them the planner keeps choosing the old ones (seconds
+    instead of milliseconds for the sitemap at 200,000 articles). Sampled on SQLite, as the importer does."""
+    if schema_editor.connection.vendor == "sqlite":
+        schema_editor.execute("PRAGMA analysis_limit = 1000")
+    schema_editor.execute("ANALYZE")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -26,4 +34,5 @@ class Migration(migrations.Migration):
             model_name='article',
             index=models.Index(fields=['status', 'publish_at', 'date', 'no_index', 'content_changed_at'], name='article_visibility_lastmod'),
         ),
+        migrations.RunPython(analyze, migrations.RunPython.noop),
     ]
