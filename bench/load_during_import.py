@@ -18,8 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, full_corpus, manage, production_env  # noqa: E402
-from serve_bench import PORT, start_gunicorn  # noqa: E402
+from common import PORT, ROOT, full_corpus, manage, production_env, start_gunicorn  # noqa: E402
 
 PAGES = [
     "/",

@@ -9,54 +9,16 @@ per second, p50/p99 latencies, ratios against /healthz, and the queries each pag
 """
 
 import argparse
-import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, SAMPLE, manage, production_env  # noqa: E402
+from common import ROOT, SAMPLE, manage, production_env, query_counts, start_gunicorn, wrk  # noqa: E402
 
-PORT = 8765
 CONNECTIONS = 16
-
-
-def wrk(path, duration):
-    output = subprocess.run(
-        ["wrk", f"-c{CONNECTIONS}", "-t2", f"-d{duration}s", "--latency", f"http://127.0.0.1:{PORT}{path}"],
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    latencies = dict(re.findall(r"^\s+(50|99)(?:\.0+)?%\s+(\S+)\s*$", output, re.MULTILINE))
-    if len(latencies) < 2:
-        raise SystemExit(f"wrk output not understood for {path}:\n{output}")
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return rate, to_ms(latencies["50"]), to_ms(latencies["99"]), int(errors.group(1)) if errors else 0
-
-
-def to_ms(text):
-    value, unit = re.match(r"([\d.]+)(\w+)", text).groups()
-    return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
-
-
-def start_gunicorn(env):
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "qtakes" / "gunicorn.py"), "qtakes.wsgi"],
-        cwd=ROOT, env=dict(env, PORT=str(PORT)), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)
-            return server
-        except OSError:
-            time.sleep(0.1)
-    server.kill()
-    raise SystemExit("gunicorn did not start")
 
 
 def sample_paths(env):
@@ -92,6 +54,7 @@ def main():
         manage(["import_articles", str(args.corpus), "-v0"], env)
         paths = sample_paths(env)
         paths = {name: path for name, path in paths.items() if not args.pages or name in args.pages}
+        counts = query_counts(env, paths.values())
         print(
             f"corpus: {args.corpus}  gunicorn: {CONNECTIONS} connections, {args.duration}s per figure,"
             f" median of {args.rounds} round(s)"
@@ -103,8 +66,8 @@ def main():
                 try:
                     for name in ("healthz", *paths):
                         path = "/healthz" if name == "healthz" else paths[name]
-                        wrk(path, 1)  # warm
-                        runs.setdefault((cache, name), []).append(wrk(path, args.duration))
+                        wrk(path, 1, CONNECTIONS)  # warm
+                        runs.setdefault((cache, name), []).append(wrk(path, args.duration, CONNECTIONS))
                 finally:
                     server.terminate()
                     server.wait()
@@ -116,9 +79,14 @@ def main():
     base = results[args.cache[0], "healthz"][0]
     print(
         f"{'page':10} {'cache':5} {'req/s':>8} {'x healthz':>10} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}"
+        f" {'queries':>8}"
     )
     for (cache, name), (rate, p50, p99, errors) in results.items():
-        print(f"{name:10} {cache:5} {rate:8.0f} {rate / base:10.2f} {p50:8.1f} {p99:8.1f} {errors:8.0f}")
+        # Queries of a page built from scratch (cache off); a cache hit takes one, the site version.
+        queries = 0 if name == "healthz" else counts[paths[name]] if cache == "off" else 1
+        print(
+            f"{name:10} {cache:5} {rate:8.0f} {rate / base:10.2f} {p50:8.1f} {p99:8.1f} {errors:8.0f} {queries:8d}"
+        )
 
 
 if __name__ == "__main__":
