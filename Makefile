@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: run test lint format migrations-check bench bench-import bench-serve bench-load setup serve clean collectstatic
+.PHONY: run test lint format migrations-check bench bench-import bench-serve bench-load bench-scale setup serve clean collectstatic
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,16 +48,22 @@ format: $(STAMP)
 migrations-check: $(STAMP)
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
-bench: bench-import bench-serve bench-load
+# SQLite by default; BENCH_DATABASE_URL=postgres://... runs them on that database, which they empty first.
+BENCH_DB := $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL))
+
+bench: bench-import bench-serve bench-load bench-scale
 
 bench-import: $(STAMP)
-	$(BIN)/python bench/import_bench.py
+	$(BIN)/python bench/import_bench.py $(BENCH_DB)
 
 bench-serve: $(STAMP)
-	$(BIN)/python bench/serve_bench.py
+	$(BIN)/python bench/serve_bench.py --rounds 3 $(BENCH_DB)
 
 bench-load: $(STAMP)
-	$(BIN)/python bench/load_during_import.py
+	$(BIN)/python bench/load_during_import.py $(BENCH_DB)
+
+bench-scale: $(STAMP)
+	$(BIN)/python bench/scale_bench.py $(BENCH_DB)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm
