@@ -1,6 +1,7 @@
 """Importing files into the database: idempotence, updates, relations, batches, refusals."""
 
 import threading
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -140,6 +141,19 @@ def test_subject_identity_is_its_slug_and_name_the_commonest_spelling(tmp_path):
     subject = Subject.objects.get()
     assert (subject.slug, subject.name) == ("computer-science", "Computer Science")
     assert Article.objects.get(url=A).source_subject == "Computer science"
+
+
+def test_source_files_are_found_once_each_in_path_order(tmp_path):
+    for name in ("b/z.md", "a-b/x.md", "a/y.md", "a/deeper/w.md", "a/notes.txt", "c.md/inside.md"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("---\n---\n")
+    (tmp_path / "a" / "link.md").symlink_to(tmp_path / "b" / "z.md")  # the same file under a second name
+    (tmp_path / "linked-folder").symlink_to(tmp_path / "a", target_is_directory=True)  # not followed
+    found = find_source_files([tmp_path, tmp_path / "a" / "y.md"])  # y.md given twice
+    relative = [str(Path(path).relative_to(tmp_path)) for path in found]
+    # As pathlib orders them: part by part, so "a/..." before "a-b/...".
+    assert relative == ["a/deeper/w.md", "a/link.md", "a/y.md", "a-b/x.md", "c.md/inside.md"]
+    assert all(isinstance(path, str) for path in found)
 
 
 def test_keyword_identity_is_its_slug_whatever_the_order(tmp_path):
