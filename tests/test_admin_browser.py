@@ -3,57 +3,22 @@
 Needs Debian's /usr/bin/chromium and the playwright package; skips cleanly without them.
 """
 
-import os
-from pathlib import Path
-
 import pytest
 from django.contrib.auth.models import User
 
 from articles.importer import import_paths
 from articles.models import Article
+from tests.browser import WATCH_CSP
 from tests.sources import write_source
 
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "a-long-editor-password-7"
-# Registered before any page script runs: collects Content-Security-Policy violations.
-WATCH_CSP = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI);
-});
-"""
 
 
 @pytest.fixture
-def static_through_whitenoise(monkeypatch):
-    """Serve /static/ as production does (WhiteNoise, hashed names): the live server's own static
-    handler looks files up by their source names and answers 404 for the admin's hashed ones."""
-    from django.contrib.staticfiles.handlers import StaticFilesHandler
-
-    monkeypatch.setattr(StaticFilesHandler, "_should_handle", lambda self, path: False)
-
-
-@pytest.fixture
-def page():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        context = browser.new_context()
-        yield context.new_page()
-        context.close()
-        browser.close()
+def page(browser):
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
 
 
 @pytest.mark.browser

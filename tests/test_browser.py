@@ -4,43 +4,14 @@ Needs Debian's /usr/bin/chromium and the playwright package; skips cleanly witho
 go to test-artifacts/ (gitignored).
 """
 
-import os
 from pathlib import Path
 
 import pytest
 
+from tests.browser import WATCH_CSP
 from tests.pages import BINARY_SEARCH, DATA, MERGE_SORT, import_files
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-LAUNCH_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-# Registered before any page script runs (and outside the page's CSP): collects CSP violations.
-WATCH_CSP = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI);
-});
-"""
-
-
-@pytest.fixture
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
 
 
 class Watcher:
@@ -61,18 +32,6 @@ class Watcher:
         violations = self.page.evaluate("window.__cspViolations")
         assert violations == [], violations
         assert self.problems == [], self.problems
-
-
-@pytest.fixture
-def static_through_whitenoise(monkeypatch):
-    """Serve /static/ as production does: WhiteNoise, from STATIC_ROOT, with hashed names.
-
-    The live server's own static handler looks files up by their source names and answers 404 for
-    the hashed names the manifest storage puts in pages; let every request reach the application.
-    """
-    from django.contrib.staticfiles.handlers import StaticFilesHandler
-
-    monkeypatch.setattr(StaticFilesHandler, "_should_handle", lambda self, path: False)
 
 
 @pytest.mark.browser
