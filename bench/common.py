@@ -125,12 +125,12 @@ class Measured:
 
 PORT = 8765
 QUERY_COUNT_SCRIPT = """
-import json, sys
+import json, os
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 client, counts = Client(), {}
-for path in json.loads(sys.argv[-1]):
+for path in json.loads(os.environ["QTAKES_BENCH_PATHS"]):
     client.get(path, HTTP_HOST="localhost")  # the first request of a process compiles what it keeps
     with CaptureQueriesContext(connection) as queries:
         client.get(path, HTTP_HOST="localhost")
@@ -141,8 +141,8 @@ print(json.dumps(counts))
 
 def query_counts(env, paths):
     """{path: queries one request takes}, with the page cache off."""
-    script = QUERY_COUNT_SCRIPT.replace("sys.argv[-1]", repr(json.dumps(list(paths))))
-    return json.loads(manage(["shell", "--no-imports", "-c", script], dict(env, PAGE_CACHE="off")).stdout)
+    env = dict(env, PAGE_CACHE="off", QTAKES_BENCH_PATHS=json.dumps(list(paths)))
+    return json.loads(manage(["shell", "--no-imports", "-c", QUERY_COUNT_SCRIPT], env).stdout)
 
 
 def start_gunicorn(env, port=PORT):

@@ -12,7 +12,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from articles.importer import import_paths
@@ -38,14 +37,6 @@ def import_files(paths):
     result = import_paths([str(path) for path in paths])
     assert result.ok, [str(error) for error in result.refused]
     return result
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """Each test starts with an empty cache: a rolled-back test can leave its site version behind."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture(name="pages")

@@ -17,7 +17,6 @@ from tests.pages import (
     MERGE_SORT,
     RATIONAL,
     TAX_ACCOUNTING,
-    fresh_cache,  # noqa: F401 - autouse
     make_subject,
     pages_fixture,  # noqa: F401 - fixture
 )

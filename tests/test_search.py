@@ -16,7 +16,6 @@ from tests.pages import (
     RATIONAL,
     TAX_ACCOUNTING,
     TAX_BUSINESS,
-    fresh_cache,  # noqa: F401 - autouse
     make_article,
     make_subject,
     pages_fixture,  # noqa: F401 - fixture

@@ -14,7 +14,6 @@ from tests.pages import (
     MERGE_SORT,
     TAX_ACCOUNTING,
     TAX_BUSINESS,
-    fresh_cache,  # noqa: F401 - autouse
     pages_fixture,  # noqa: F401 - fixture
     read,
     whole_sitemap,

@@ -26,7 +26,6 @@ from tests.pages import (
     TAX_ACCOUNTING,
     TAX_BUSINESS,
     PageReader,
-    fresh_cache,  # noqa: F401 - autouse
     import_files,
     make_article,
     make_subject,
