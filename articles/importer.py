@@ -224,13 +224,13 @@ class Importer:
                 claimed[url] = item.path
         duplicated = set()
         for url, items in rivals.items():
-            paths = [claimed.pop(url), *(item.path for item in items)]
-            for path in paths:
-                others = ", ".join(other for other in paths if other != path)
+            claimants = [claimed.pop(url), *(item.path for item in items)]
+            for path in claimants:
+                others = ", ".join(other for other in claimants if other != path)
                 self.result.refused.append(
                     SourceError(path, f"url {url} is also claimed by {others}; neither is imported")
                 )
-            duplicated.update(paths)
+            duplicated.update(claimants)
         self.claimed = claimed
         return [item for item in scanned if item.path not in duplicated]
 
