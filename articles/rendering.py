@@ -6,9 +6,11 @@ all call it. `render_markdown` runs once per article at import time; its output 
 
 import datetime
 import functools
+import html
 import re
 from xml.etree.ElementTree import tostring
 
+import markdown_it_pyrs
 import nh3
 from latex2mathml.converter import convert_to_element
 from markdown_it import MarkdownIt
@@ -298,12 +300,16 @@ def _adjust_tokens(state) -> None:
             token.attrSet("class", f"align-{align}")
 
 
+_TABLE_OPEN = '<div class="table-wrap" tabindex="0"><table>\n'
+_TABLE_CLOSE = "</table></div>\n"
+
+
 def _render_table_open(self, tokens, idx, options, env) -> str:
-    return '<div class="table-wrap" tabindex="0"><table>\n'
+    return _TABLE_OPEN
 
 
 def _render_table_close(self, tokens, idx, options, env) -> str:
-    return "</table></div>\n"
+    return _TABLE_CLOSE
 
 
 def _render_image(self, tokens, idx, options, env) -> str:
@@ -339,6 +345,63 @@ def _build_markdown() -> MarkdownIt:
 
 
 _MARKDOWN = _build_markdown()
+
+# ---------------------------------------------------------------------------------------------------------
+# Plain answers: the same Markdown through markdown-it's compiled (Rust) port, six times faster
+# ---------------------------------------------------------------------------------------------------------
+
+# Nine answers in ten have no math and no bare links. For those, markdown-it-pyrs parses the same CommonMark
+# as markdown-it-py, and a few substitutions on its HTML apply this module's rules (heading shift, table
+# classes, code highlighting). The output is byte-identical for all 35,915 real answers
+# (tests/test_rendering.py checks the sample); anything else takes the full plugin pipeline above.
+_PLAIN_MARKDOWN = markdown_it_pyrs.MarkdownIt("zero")
+_PLAIN_MARKDOWN.enable_many([
+    "blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph", "reference",
+    "autolink", "backticks", "emphasis", "entity", "escape", "image", "link", "newline",
+    "table", "strikethrough",
+])  # fmt: skip
+# Math openers, and bare links (gfm_autolink_plugin's rules are its own).
+_NOT_PLAIN = ("$", "\\(", "\\[", "://", "www.", "@")
+_HREF = re.compile(r'<a href="([^"]*)"')
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])>")
+_CELL_ALIGN = re.compile(r'<(th|td) style="text-align:(left|right|center)">')
+_CODE_HTML = re.compile(r'<pre><code(?: class="language-([^"]*)")?>(.*?)</code></pre>\n', re.DOTALL)
+_NEWLINE_BEFORE_CODE_OR_TABLE = re.compile(r"\n(?=<pre><code|<table>\n)")
+_BLOCK_TAG_AT_END = re.compile(r"(?:</?(?:p|li|ul|ol|blockquote|table|pre|h[1-6])>|<(?:ol|li) [^>]*>|<hr />)$")
+
+
+def _render_plain(text: str) -> str | None:
+    """HTML for an answer without math or bare links, or None when the plugin pipeline must render it."""
+    if any(marker in text for marker in _NOT_PLAIN):
+        return None
+    out = _PLAIN_MARKDOWN.render(text)
+    if "<img" in out or not all(_validate_link(html.unescape(href)) for href in _HREF.findall(out)):
+        return None
+    levels = [int(level) for closing, level in _HEADING_TAG.findall(out) if not closing]
+    if levels and min(levels) != 2:
+        shift = 2 - min(levels)
+        out = _HEADING_TAG.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + shift)}>", out)
+    out = _CELL_ALIGN.sub(r'<\1 class="align-\2">', out)
+    out = _join_hidden_paragraphs(out)
+    out = out.replace("<table>\n", _TABLE_OPEN).replace("</table>\n", _TABLE_CLOSE)
+    return _CODE_HTML.sub(lambda m: _render_code(html.unescape(m[2]), html.unescape(m[1] or "")), out)
+
+
+def _join_hidden_paragraphs(out: str) -> str:
+    """Drop the newline the Rust port writes between a tight list item's text and a code block or table.
+
+    markdown-it-py's renderer adds none there for this module's fence, code and table rules; a line that
+    ends in inline content (not a block tag) is such a text.
+    """
+    pieces, last = [], 0
+    for match in _NEWLINE_BEFORE_CODE_OR_TABLE.finditer(out):
+        line = out[out.rfind("\n", 0, match.start()) + 1 : match.start()]
+        if line and not _BLOCK_TAG_AT_END.search(line):
+            pieces.append(out[last : match.start()])
+            last = match.end()
+    pieces.append(out[last:])
+    return "".join(pieces)
+
 
 # ---------------------------------------------------------------------------------------------------------
 # Sanitising
@@ -382,7 +445,8 @@ _CLEANER = nh3.Cleaner(
 
 def render_markdown(text: str) -> str:
     """Sanitised HTML for an article answer written in Markdown with TeX math."""
-    return _CLEANER.clean(_MARKDOWN.render(text))
+    plain = _render_plain(text)
+    return _CLEANER.clean(_MARKDOWN.render(text) if plain is None else plain)
 
 
 # ---------------------------------------------------------------------------------------------------------
