@@ -27,7 +27,7 @@ from .source import SourceError, parse_source
 
 IMPORTER_VERSION = f"1.{rendering.RENDERER_VERSION}"
 BATCH_SIZE = 500
-SQLITE_CACHE_KIB = 32 * 1024
+SQLITE_CACHE_KIB = 64 * 1024
 SQLITE_ANALYSIS_ROWS = 1000
 SQLITE_CHECKPOINT_PAGES = 16 * 1024  # 64 MiB of WAL at the default page size (SQLite's default: 1000)
 PARALLEL_THRESHOLD = 200  # below this many files, worker start-up costs more than it saves
@@ -183,13 +183,21 @@ class Importer:
         done = len(scanned) - len(todo)
         self.progress(done, len(paths))
         batches = [todo[i : i + self.batch_size] for i in range(0, len(todo), self.batch_size)]
-        for batch, prepared in self.prepare_batches(batches):
-            clock = time.perf_counter()
-            self.write_batch(batch, prepared)
-            self.result.timings["write"] += time.perf_counter() - clock
-            done += len(batch)
-            self.progress(done, len(paths))
-            reset_queries()  # with DEBUG on, Django would keep every statement of the run in memory
+        # Automatic collections re-walked every batch's records (4% of this process's time); a young-
+        # generation pass per batch still frees any cycle a batch leaves behind.
+        gc.disable()
+        try:
+            for batch, prepared in self.prepare_batches(batches):
+                clock = time.perf_counter()
+                self.write_batch(batch, prepared)
+                self.result.timings["write"] += time.perf_counter() - clock
+                done += len(batch)
+                self.progress(done, len(paths))
+                reset_queries()  # with DEBUG on, Django would keep every statement of the run in memory
+                del prepared
+                gc.collect(0)
+        finally:
+            gc.enable()
         if not self.dry_run:
             self.finish()
 
