@@ -12,7 +12,7 @@ import multiprocessing
 import os
 import re
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +30,9 @@ BATCH_SIZE = 500
 SQLITE_CACHE_KIB = 64 * 1024
 SQLITE_ANALYSIS_ROWS = 1000
 SQLITE_CHECKPOINT_PAGES = 16 * 1024  # 64 MiB of WAL at the default page size (SQLite's default: 1000)
+# Batches the workers may prepare beyond the one being written: with one, they sat idle while
+# PostgreSQL indexed a batch's text (15% of the machine idle during a full import).
+PREPARED_AHEAD = 2
 PARALLEL_THRESHOLD = 200  # below this many files, worker start-up costs more than it saves
 INSERT_CHUNK_PARAMS = 8000  # values per INSERT: under SQLite's and PostgreSQL's parameter limits
 URL_LINE = re.compile(rb"^url:[ \t]*(\S+)[ \t]*\r?$", re.MULTILINE)
@@ -275,16 +278,18 @@ class Importer:
             # Workers never touch the database (prepare_file is pure), so the parent's connection stays.
             with context.Pool(self.workers) as pool:
                 chunk = max(1, self.batch_size // (self.workers * 4))
-                pending = None
+                pending = deque()
                 for batch in batches:
                     submitted = pool.map_async(
                         prepare_file_args, [(i.path, self.max_bytes) for i in batch], chunk
                     )
-                    if pending:
-                        yield pending[0], pending[1].get()
-                    pending = (batch, submitted)
-                if pending:
-                    yield pending[0], pending[1].get()
+                    pending.append((batch, submitted))
+                    if len(pending) > PREPARED_AHEAD:
+                        batch, submitted = pending.popleft()
+                        yield batch, submitted.get()
+                while pending:
+                    batch, submitted = pending.popleft()
+                    yield batch, submitted.get()
         finally:
             gc.unfreeze()
 
@@ -463,12 +468,14 @@ def refresh_planner_statistics():
 
 def insert_rows(model, field_names, rows, returning=None, chunk=INSERT_CHUNK_PARAMS):
     """Insert plain tuples, far cheaper than bulk_create's per-object work; with ``returning`` (field
-    names), return those columns of the new rows. Multi-row INSERTs: on SQLite they run three times
-    faster than executemany, and on PostgreSQL they save a round trip per row.
+    names), return those columns of the new rows. SQLite: multi-row INSERTs, three times faster than
+    executemany. PostgreSQL: COPY.
     """
     rows = list(rows)
     if not rows:
         return []
+    if connection.vendor == "postgresql":
+        return copy_rows(model, field_names, rows, returning)
     head = f"INSERT INTO {table_name(model)} ({column_names(model, field_names)}) VALUES "
     placeholder = "(" + ", ".join(["%s"] * len(field_names)) + ")"
     tail = f" RETURNING {column_names(model, returning)}" if returning else ""
@@ -482,6 +489,35 @@ def insert_rows(model, field_names, rows, returning=None, chunk=INSERT_CHUNK_PAR
             if returning:
                 returned.extend(cursor.fetchall())
         return returned
+
+
+def copy_rows(model, field_names, rows, returning=None):
+    """COPY rows into a PostgreSQL table, ids drawn from its sequence first when ``returning`` asks.
+
+    Multi-row INSERTs made the client quote every value into the statement text and split that text
+    again per statement; COPY took a full import's keyword and relation rows in a third of the time.
+    """
+    if returning:
+        field_names = ["id", *field_names]
+        rows = [(pk, *row) for pk, row in zip(next_ids(model, len(rows)), rows, strict=True)]
+    sql = f"COPY {table_name(model)} ({column_names(model, field_names)}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
+    if not returning:
+        return []
+    positions = [field_names.index(name) for name in returning]
+    return [tuple(row[i] for i in positions) for row in rows]
+
+
+def next_ids(model, count):
+    """``count`` new primary keys from a PostgreSQL table's own sequence."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [model._meta.db_table, count],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
 
 
 def select_in(model, field_names, key, values, chunk=INSERT_CHUNK_PARAMS):
