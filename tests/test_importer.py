@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from articles import importer as importer_module
-from articles.importer import Importer, find_source_files, import_paths
+from articles.importer import Importer, find_source_files, find_url, import_paths
 from articles.locks import ImportBusy, import_lock
 from articles.models import Article, Keyword, Relation, Subject
 from tests.sources import write_source
@@ -266,3 +266,18 @@ def test_a_second_import_at_once_refuses(tmp_path):
         release.set()
         thread.join()
     assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "url"),
+    [
+        (b"---\nid: 1\nurl: /learn/a/questions/b\n---\n", "/learn/a/questions/b"),
+        (b"url: /learn/a/questions/b", "/learn/a/questions/b"),
+        (b"---\nurl: /learn/a/questions/b  \r\nid: 1\r\n", "/learn/a/questions/b"),
+        (b"---\nurl: two words\nurl: /learn/a/questions/c\n", "/learn/a/questions/c"),
+        (b"---\n  url: /indented\nanswer: see url: /x\n", None),
+        (b"---\nid: 1\n", None),
+    ],
+)
+def test_the_scan_finds_the_url_on_a_line_of_its_own(data, url):
+    assert find_url(data) == url
