@@ -5,6 +5,7 @@ render) -> write each batch in one transaction. A batch is all or nothing, so an
 import leaves whole articles only, and running it again finishes the job.
 """
 
+import contextlib
 import datetime
 import gc
 import hashlib
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, reset_queries, transaction
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count
 from django.utils import timezone
 
 from . import editing, exporter, locks, rendering
@@ -195,30 +196,33 @@ class Importer:
             with connection.cursor() as cursor:
                 cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
                 cursor.execute(f"PRAGMA wal_autocheckpoint = {SQLITE_CHECKPOINT_PAGES}")
-        clock = time.perf_counter()
-        scanned = self.scan(paths)
-        todo = self.skip_unchanged(scanned)
-        self.result.timings["scan"] += time.perf_counter() - clock
-        done = len(scanned) - len(todo)
-        self.progress(done, len(paths))
+        with self.worker_pool(len(paths)) as pool:
+            clock = time.perf_counter()
+            scanned = self.scan(paths)
+            todo = self.skip_unchanged(scanned)
+            self.result.timings["scan"] += time.perf_counter() - clock
+            self.write_all(todo, pool, done=len(scanned) - len(todo), total=len(paths))
+        if not self.dry_run:
+            self.finish()
+
+    def write_all(self, todo, pool, done, total):
+        self.progress(done, total)
         batches = [todo[i : i + self.batch_size] for i in range(0, len(todo), self.batch_size)]
         # Automatic collections re-walked every batch's records (4% of this process's time); a young-
         # generation pass per batch still frees any cycle a batch leaves behind.
         gc.disable()
         try:
-            for batch, prepared in self.prepare_batches(batches):
+            for batch, prepared in self.prepare_batches(batches, pool):
                 clock = time.perf_counter()
                 self.write_batch(batch, prepared)
                 self.result.timings["write"] += time.perf_counter() - clock
                 done += len(batch)
-                self.progress(done, len(paths))
+                self.progress(done, total)
                 reset_queries()  # with DEBUG on, Django would keep every statement of the run in memory
                 del prepared
                 gc.collect(0)
         finally:
             gc.enable()
-        if not self.dry_run:
-            self.finish()
 
     # -- scan ---------------------------------------------------------------------------------
 
@@ -277,36 +281,45 @@ class Importer:
 
     # -- prepare ------------------------------------------------------------------------------
 
-    def prepare_batches(self, batches):
-        """Yield (batch, prepared) pairs; workers prepare the next batch while one is written."""
-        total = sum(len(batch) for batch in batches)
-        if self.workers < 2 or total < PARALLEL_THRESHOLD:
-            for batch in batches:
-                yield batch, [prepare_file(item.path, self.max_bytes) for item in batch]
+    @contextlib.contextmanager
+    def worker_pool(self, files):
+        """Worker processes for preparing files, or None when one process is enough.
+
+        Forked before the scan: forked after it, they shared the pages of its 200,000 records, and each
+        page this process then touched (a reference count changing) was copied, so the import's memory
+        grew by the size of the file list over the run.
+        """
+        if self.workers < 2 or files < PARALLEL_THRESHOLD:
+            yield None
             return
         context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-        # Frozen, the objects made so far (the file list above all) are left alone by the garbage
-        # collector: the workers' collections no longer copy the pages they share with this process,
-        # and this process's collections no longer walk them once per batch.
+        # Frozen, the objects made so far are left alone by the workers' garbage collector, which would
+        # otherwise copy the pages they share with this process.
         gc.freeze()
         try:
             # Workers never touch the database (prepare_file is pure), so the parent's connection stays.
             with context.Pool(self.workers) as pool:
-                chunk = max(1, self.batch_size // (self.workers * 4))
-                pending = deque()
-                for batch in batches:
-                    submitted = pool.map_async(
-                        prepare_file_args, [(i.path, self.max_bytes) for i in batch], chunk
-                    )
-                    pending.append((batch, submitted))
-                    if len(pending) > PREPARED_AHEAD:
-                        batch, submitted = pending.popleft()
-                        yield batch, submitted.get()
-                while pending:
-                    batch, submitted = pending.popleft()
-                    yield batch, submitted.get()
+                yield pool
         finally:
             gc.unfreeze()
+
+    def prepare_batches(self, batches, pool):
+        """Yield (batch, prepared) pairs; workers prepare the next batches while one is written."""
+        if pool is None:
+            for batch in batches:
+                yield batch, [prepare_file(item.path, self.max_bytes) for item in batch]
+            return
+        chunk = max(1, self.batch_size // (self.workers * 4))
+        pending = deque()
+        for batch in batches:
+            submitted = pool.map_async(prepare_file_args, [(i.path, self.max_bytes) for i in batch], chunk)
+            pending.append((batch, submitted))
+            if len(pending) > PREPARED_AHEAD:
+                batch, submitted = pending.popleft()
+                yield batch, submitted.get()
+        while pending:
+            batch, submitted = pending.popleft()
+            yield batch, submitted.get()
 
     # -- write --------------------------------------------------------------------------------
 
@@ -342,9 +355,9 @@ class Importer:
         now = timezone.now()
         existing = {
             url: (pk, file_hash, edited)
-            for pk, url, file_hash, edited in Article.objects.filter(
-                url__in=[p.record.url for p in ready]
-            ).values_list("id", "url", "file_hash", "edited")
+            for pk, url, file_hash, edited in select_in(
+                Article, ("id", "url", "file_hash", "edited"), "url", [p.record.url for p in ready]
+            )
         }
         # A file naming a url an admin move left behind updates the moved article, never recreates it.
         moved = editing.moved_articles([p.record.url for p in ready if p.record.url not in existing])
@@ -429,7 +442,7 @@ class Importer:
 
     def write_relations(self, written):
         target_urls = {entry.url for _, record in written for entry in record.related}
-        targets = dict(Article.objects.filter(url__in=target_urls).values_list("url", "id"))
+        targets = dict(select_in(Article, ("url", "id"), "url", target_urls))
         targets.update(editing.redirect_targets(target_urls - targets.keys()))  # moved targets
         rows = [
             (pk, position, entry.url, entry.title, entry.subject, entry.source_id, targets.get(entry.url))
@@ -496,9 +509,7 @@ def insert_rows(model, field_names, rows, returning=None, chunk=INSERT_CHUNK_PAR
     tail = f" RETURNING {column_names(model, returning)}" if returning else ""
     with connection.cursor() as cursor:
         returned = []
-        per_statement = max(1, chunk // len(field_names))
-        for start in range(0, len(rows), per_statement):
-            part = rows[start : start + per_statement]
+        for part in power_of_two_parts(rows, chunk // len(field_names)):
             sql = head + ", ".join([placeholder] * len(part)) + tail
             cursor.execute(sql, [value for row in part for value in row])
             if returning:
@@ -542,11 +553,25 @@ def select_in(model, field_names, key, values, chunk=INSERT_CHUNK_PARAMS):
     head = f"SELECT {column_names(model, field_names)} FROM {table_name(model)} WHERE {column_names(model, [key])} IN "
     rows = []
     with connection.cursor() as cursor:
-        for start in range(0, len(values), chunk):
-            part = values[start : start + chunk]
+        for part in power_of_two_parts(values, chunk):
             cursor.execute(head + "(" + ", ".join(["%s"] * len(part)) + ")", part)
             rows.extend(cursor.fetchall())
     return rows
+
+
+def power_of_two_parts(items, largest):
+    """``items`` cut into runs whose lengths are powers of two, none longer than ``largest``.
+
+    Statements then come in a dozen lengths per table. SQLite's statement cache (128 per connection)
+    kept one new program per batch instead, up to a megabyte each for a multi-row INSERT: 45 MiB of the
+    main process's growth over the full corpus.
+    """
+    largest = 1 << (max(1, largest).bit_length() - 1)
+    start = 0
+    while start < len(items):
+        size = min(largest, 1 << ((len(items) - start).bit_length() - 1))
+        yield items[start : start + size]
+        start += size
 
 
 def table_name(model):
@@ -559,9 +584,20 @@ def column_names(model, field_names):
 
 def resolve_relations(urls):
     """Point waiting relations at the articles that now exist at these urls; return how many."""
-    return Relation.objects.filter(target__isnull=True, target_url__in=urls).update(
-        target_id=Subquery(Article.objects.filter(url=OuterRef("target_url")).values("id")[:1])
+    relation = table_name(Relation)
+    target_id = column_names(Relation, ["target"])
+    target_url = column_names(Relation, ["target_url"])
+    found = f"SELECT {column_names(Article, ['id'])} FROM {table_name(Article)} WHERE {column_names(Article, ['url'])}"
+    head = (
+        f"UPDATE {relation} SET {target_id} = ({found} = {relation}.{target_url}) "
+        f"WHERE {target_id} IS NULL AND {target_url} IN "
     )
+    resolved = 0
+    with connection.cursor() as cursor:
+        for part in power_of_two_parts(list(urls), INSERT_CHUNK_PARAMS):
+            cursor.execute(head + "(" + ", ".join(["%s"] * len(part)) + ")", part)
+            resolved += cursor.rowcount
+    return resolved
 
 
 def file_values(record, answer_html, subject_id, now):

@@ -367,7 +367,9 @@ _HEADING_TAG = re.compile(r"<(/?)h([1-6])>")
 _CELL_ALIGN = re.compile(r'<(th|td) style="text-align:(left|right|center)">')
 _CODE_HTML = re.compile(r'<pre><code(?: class="language-([^"]*)")?>(.*?)</code></pre>\n', re.DOTALL)
 _NEWLINE_BEFORE_CODE_OR_TABLE = re.compile(r"\n(?=<pre><code|<table>\n)")
-_BLOCK_TAG_AT_END = re.compile(r"(?:</?(?:p|li|ul|ol|blockquote|table|pre|h[1-6])>|<(?:ol|li) [^>]*>|<hr />)$")
+_BLOCK_TAG_AT_END = re.compile(
+    r"(?:</?(?:p|li|ul|ol|blockquote|table|pre|h[1-6])>|<(?:ol|li) [^>]*>|<hr />)$"
+)
 
 
 def _render_plain(text: str) -> str | None:
