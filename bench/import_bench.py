@@ -2,6 +2,8 @@
 
     python bench/import_bench.py [--sample] [--database-url URL]
 
+With --database-url, the same files are also imported into a fresh SQLite file, and the ratio printed.
+
 Prints: the baseline (read + split + yaml.CSafeLoader, one process), the first import into an empty
 database (with where the time went and the peak memory of the whole process tree), and a re-import of
 the same unchanged files. Skips with a message when ../shared/corpus is absent.
@@ -48,6 +50,10 @@ def main():
         command = [sys.executable, str(ROOT / "manage.py"), "import_articles", str(corpus), "-v2"]
         first = run_measured(command, env)
         again = run_measured(command, env)
+        if args.database_url:  # the yardstick for other databases: SQLite in the same run
+            sqlite_env = production_env(f"sqlite:///{scratch}/bench.sqlite3")
+            manage(["migrate", "--noinput", "-v0"], sqlite_env)
+            sqlite = run_measured(command, sqlite_env)
 
     print(f"files: {len(files):,}  database: {database_url.split(':')[0]}")
     print(f"baseline parse (CSafeLoader, 1 process): {base:6.1f} s  ({len(files) / base:,.0f} files/s)")
@@ -57,6 +63,9 @@ def main():
           f"({first.peak_rss:.0f} MiB RSS summed, shared pages counted per process)")  # fmt: skip
     print("   " + first.line("time in"))
     print("   " + first.line("Imported"))
+    if args.database_url:
+        print(f"first import into SQLite, same run:      {sqlite.seconds:6.1f} s: "
+              f"{database_url.split(':')[0]} takes {first.seconds / sqlite.seconds:.2f}x as long")  # fmt: skip
     print(f"re-import (unchanged):                   {again.seconds:6.1f} s  = "
           f"{first.seconds / again.seconds:.1f}x faster than first, peak memory {again.peak_pss:.0f} MiB PSS")  # fmt: skip
 
