@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from articles import importer as importer_module
-from articles.importer import Importer, find_source_files, find_url, import_paths
+from articles.importer import Importer, find_source_files, find_url, import_paths, power_of_two_parts
 from articles.locks import ImportBusy, import_lock
 from articles.models import Article, Keyword, Relation, Subject
 from tests.sources import write_source
@@ -281,3 +281,11 @@ def test_a_second_import_at_once_refuses(tmp_path):
 )
 def test_the_scan_finds_the_url_on_a_line_of_its_own(data, url):
     assert find_url(data) == url
+
+
+@pytest.mark.parametrize(("count", "largest"), [(0, 285), (1, 285), (1234, 285), (500, 8000), (4096, 4096)])
+def test_statements_come_in_a_few_lengths(count, largest):
+    parts = list(power_of_two_parts(list(range(count)), largest))
+    assert [item for part in parts for item in part] == list(range(count))
+    assert all(len(part) & (len(part) - 1) == 0 and len(part) <= largest for part in parts)
+    assert len({len(part) for part in parts}) <= largest.bit_length()  # a dozen statement shapes at most
