@@ -34,9 +34,22 @@ SQLITE_CHECKPOINT_PAGES = 16 * 1024  # 64 MiB of WAL at the default page size (S
 # Batches the workers may prepare beyond the one being written: with one, they sat idle while
 # PostgreSQL indexed a batch's text (15% of the machine idle during a full import).
 PREPARED_AHEAD = 2
-PARALLEL_THRESHOLD = 200  # below this many files, worker start-up costs more than it saves
+PARALLEL_THRESHOLD = 200
+# Planner statistics are refreshed during an import at 1,000 new articles, then each time it has
+# created four times as many: three refreshes for the full corpus, a second each at most.
+STATISTICS_FIRST = 1000
+STATISTICS_GROWTH = 4  # below this many files, worker start-up costs more than it saves
 INSERT_CHUNK_PARAMS = 8000  # values per INSERT: under SQLite's and PostgreSQL's parameter limits
 URL_LINE = re.compile(rb"url:[ \t]*(\S+)[ \t]*\r?$", re.MULTILINE)
+
+
+# Columns pages filter, join and sort on (PostgreSQL); the table sizes come with any of them.
+ANALYZED_COLUMNS = (
+    (Article, ["status", "publish_at", "no_index", "subject", "source_id", "date", "url"]),
+    (Relation, ["source", "target", "target_url"]),
+    (ArticleKeyword, ["content_object", "tag"]),
+    (Keyword, ["slug", "name"]),
+)
 
 
 @dataclass
@@ -175,6 +188,7 @@ class Importer:
         self.result = ImportResult(dry_run=dry_run)
         self.subjects = {}
         self.new_subject_ids = set()
+        self.statistics_due = STATISTICS_FIRST  # articles created by the next planner statistics refresh
         self.keyword_ids = {}  # slug -> id, as read or written during this run (a failed batch ends it)
 
     def run(self, paths):
@@ -219,6 +233,10 @@ class Importer:
                 done += len(batch)
                 self.progress(done, total)
                 reset_queries()  # with DEBUG on, Django would keep every statement of the run in memory
+                if self.result.created >= self.statistics_due:
+                    # A page served during a long import is planned for the tables as they now are.
+                    refresh_planner_statistics()
+                    self.statistics_due = self.result.created * STATISTICS_GROWTH
                 del prepared
                 gc.collect(0)
         finally:
@@ -483,15 +501,24 @@ class Importer:
 
 
 def refresh_planner_statistics():
-    """SQLite's planner statistics: without them it picks the wrong index for the twins and sitemap
-    queries (seconds instead of milliseconds at 200,000 articles). Sampled: an exact ANALYZE reads every
-    index (3.5 s at that size); a thousand rows per index take milliseconds. PostgreSQL's autovacuum
-    keeps its own statistics, and an ANALYZE there re-reads the search index's text (20 s)."""
-    if connection.vendor != "sqlite":
-        return
+    """Planner statistics for the tables an import fills.
+
+    SQLite without them picks the wrong index for the twins and sitemap queries (seconds instead of
+    milliseconds at 200,000 articles). Sampled: an exact ANALYZE reads every index (3.5 s at that size); a
+    thousand rows per index take milliseconds.
+
+    PostgreSQL without them plans for the table it last analyzed: after the first import into an empty
+    table, search filtered every row through ``to_tsvector`` instead of using its index (19 s a search,
+    until autovacuum came round). Named columns: a whole-table ANALYZE also recomputes the search index's
+    expression for its sample (20 s); these take a quarter of a second.
+    """
     with connection.cursor() as cursor:
-        cursor.execute(f"PRAGMA analysis_limit = {SQLITE_ANALYSIS_ROWS}")
-        cursor.execute("ANALYZE")
+        if connection.vendor == "sqlite":
+            cursor.execute(f"PRAGMA analysis_limit = {SQLITE_ANALYSIS_ROWS}")
+            cursor.execute("ANALYZE")
+        elif connection.vendor == "postgresql":
+            for model, columns in ANALYZED_COLUMNS:
+                cursor.execute(f"ANALYZE {table_name(model)} ({column_names(model, columns)})")
 
 
 def insert_rows(model, field_names, rows, returning=None, chunk=INSERT_CHUNK_PARAMS):

@@ -289,3 +289,31 @@ def test_statements_come_in_a_few_lengths(count, largest):
     assert [item for part in parts for item in part] == list(range(count))
     assert all(len(part) & (len(part) - 1) == 0 and len(part) <= largest for part in parts)
     assert len({len(part) for part in parts}) <= largest.bit_length()  # a dozen statement shapes at most
+
+
+def test_planner_statistics_are_refreshed_as_a_long_import_grows(tmp_path, monkeypatch):
+    for index in range(10):
+        write_source(tmp_path, slug=f"q{index}", question=f"Question {index}?")
+    articles_at_refresh = []
+    refresh = importer_module.refresh_planner_statistics
+
+    def counting_refresh():
+        articles_at_refresh.append(Article.objects.count())
+        refresh()
+
+    monkeypatch.setattr(importer_module, "refresh_planner_statistics", counting_refresh)
+    monkeypatch.setattr(importer_module, "STATISTICS_FIRST", 2)
+    Importer(batch_size=2).run(find_source_files([tmp_path]))
+    assert articles_at_refresh == [2, 8, 10]  # at the first threshold, at four times that, at the end
+
+
+def test_planner_statistics_know_the_table_sizes(tmp_path):
+    for index in range(3):
+        write_source(tmp_path, slug=f"q{index}", question=f"Question {index}?")
+    import_paths([tmp_path])
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'articles_article'")
+        else:
+            cursor.execute("SELECT CAST(stat AS INTEGER) FROM sqlite_stat1 WHERE tbl = 'articles_article'")
+        assert cursor.fetchone()[0] == 3
