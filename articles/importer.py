@@ -27,13 +27,13 @@ from .models import Article, ArticleKeyword, Keyword, Relation, Subject
 from .source import SourceError, parse_source
 
 IMPORTER_VERSION = f"1.{rendering.RENDERER_VERSION}"
-BATCH_SIZE = 500
+BATCH_SIZE = 1000
 SQLITE_CACHE_KIB = 64 * 1024
 SQLITE_ANALYSIS_ROWS = 1000
 SQLITE_CHECKPOINT_PAGES = 16 * 1024  # 64 MiB of WAL at the default page size (SQLite's default: 1000)
-# Batches the workers may prepare beyond the one being written: with one, they sat idle while
-# PostgreSQL indexed a batch's text (15% of the machine idle during a full import).
-PREPARED_AHEAD = 2
+# Batches the workers prepare beyond the one being written. Two were no faster on either database
+# (the writer is the bottleneck, not the workers) and held one more batch in memory.
+PREPARED_AHEAD = 1
 PARALLEL_THRESHOLD = 200
 # Planner statistics are refreshed during an import at 1,000 new articles, then each time it has
 # created four times as many: three refreshes for the full corpus, a second each at most.
