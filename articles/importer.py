@@ -27,7 +27,7 @@ from .models import Article, ArticleKeyword, Keyword, Relation, Subject
 from .source import SourceError, parse_source
 
 IMPORTER_VERSION = f"1.{rendering.RENDERER_VERSION}"
-BATCH_SIZE = 1000
+BATCH_SIZE = 500
 SQLITE_CACHE_KIB = 64 * 1024
 SQLITE_ANALYSIS_ROWS = 1000
 SQLITE_CHECKPOINT_PAGES = 16 * 1024  # 64 MiB of WAL at the default page size (SQLite's default: 1000)

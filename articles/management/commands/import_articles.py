@@ -2,7 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.importer import import_paths
+from articles.importer import BATCH_SIZE, import_paths
 from articles.locks import ImportBusy
 
 
@@ -17,7 +17,7 @@ class Command(BaseCommand):
             action="store_true",
             help="Apply the files over articles edited in the admin.",
         )
-        parser.add_argument("--batch-size", type=int, default=500)
+        parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
         parser.add_argument("--workers", type=int, default=None, help="Processes that parse and render.")
 
     def handle(self, *args, **options):
