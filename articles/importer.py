@@ -35,11 +35,11 @@ SQLITE_CHECKPOINT_PAGES = 16 * 1024  # 64 MiB of WAL at the default page size (S
 # 62 and 64 s for 81 CPU-seconds on 2 cores (the writer and the workers took turns waiting); with two,
 # three took 45-56 s. No difference on PostgreSQL.
 PREPARED_AHEAD = 2
-PARALLEL_THRESHOLD = 200
+PARALLEL_THRESHOLD = 200  # below this many files, worker start-up costs more than it saves
 # Planner statistics are refreshed during an import at 1,000 new articles, then each time it has
 # created four times as many: three refreshes for the full corpus, a second each at most.
 STATISTICS_FIRST = 1000
-STATISTICS_GROWTH = 4  # below this many files, worker start-up costs more than it saves
+STATISTICS_GROWTH = 4
 INSERT_CHUNK_PARAMS = 8000  # values per INSERT: under SQLite's and PostgreSQL's parameter limits
 URL_LINE = re.compile(rb"url:[ \t]*(\S+)[ \t]*\r?$", re.MULTILINE)
 
@@ -234,7 +234,7 @@ class Importer:
                 done += len(batch)
                 self.progress(done, total)
                 reset_queries()  # with DEBUG on, Django would keep every statement of the run in memory
-                if self.result.created >= self.statistics_due:
+                if not self.dry_run and self.result.created >= self.statistics_due:
                     # A page served during a long import is planned for the tables as they now are.
                     refresh_planner_statistics()
                     self.statistics_due = self.result.created * STATISTICS_GROWTH
@@ -577,14 +577,19 @@ def next_ids(model, count):
 def select_in(model, field_names, key, values, chunk=INSERT_CHUNK_PARAMS):
     """Rows of ``field_names`` whose ``key`` is one of ``values``, in raw SQL: for the thousands of
     keywords a batch names, the ORM's per-value preparation cost more than the query itself."""
-    values = list(values)
     head = f"SELECT {column_names(model, field_names)} FROM {table_name(model)} WHERE {column_names(model, [key])} IN "
     rows = []
     with connection.cursor() as cursor:
-        for part in power_of_two_parts(values, chunk):
-            cursor.execute(head + "(" + ", ".join(["%s"] * len(part)) + ")", part)
+        for sql, part in in_list_statements(head, values, chunk):
+            cursor.execute(sql, part)
             rows.extend(cursor.fetchall())
     return rows
+
+
+def in_list_statements(head, values, chunk=INSERT_CHUNK_PARAMS):
+    """(sql, params) pairs: ``head`` closed by an IN list, for each power-of-two part of ``values``."""
+    for part in power_of_two_parts(list(values), chunk):
+        yield head + "(" + ", ".join(["%s"] * len(part)) + ")", part
 
 
 def power_of_two_parts(items, largest):
@@ -622,8 +627,8 @@ def resolve_relations(urls):
     )
     resolved = 0
     with connection.cursor() as cursor:
-        for part in power_of_two_parts(list(urls), INSERT_CHUNK_PARAMS):
-            cursor.execute(head + "(" + ", ".join(["%s"] * len(part)) + ")", part)
+        for sql, part in in_list_statements(head, urls):
+            cursor.execute(sql, part)
             resolved += cursor.rowcount
     return resolved
 

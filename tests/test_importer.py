@@ -305,6 +305,10 @@ def test_planner_statistics_are_refreshed_as_a_long_import_grows(tmp_path, monke
     monkeypatch.setattr(importer_module, "STATISTICS_FIRST", 2)
     Importer(batch_size=2).run(find_source_files([tmp_path]))
     assert articles_at_refresh == [2, 8, 10]  # at the first threshold, at four times that, at the end
+    articles_at_refresh.clear()
+    Article.objects.all().delete()
+    Importer(batch_size=2, dry_run=True).run(find_source_files([tmp_path]))
+    assert articles_at_refresh == []  # a dry run writes nothing, statistics included
 
 
 def test_planner_statistics_know_the_table_sizes(tmp_path):
