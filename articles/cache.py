@@ -7,6 +7,7 @@ last write: a scheduled article going live changes them too, with no cron job. R
 is one indexed query and never writes, so pages keep flowing while an import holds the write lock.
 """
 
+import contextlib
 import hashlib
 
 from django.conf import settings
@@ -32,6 +33,28 @@ def site_version():
         )
         row = cursor.fetchone()
     return f"{row[0]}.{row[1]}" if row else "0.0"
+
+
+@contextlib.contextmanager
+def deferred_bumps():
+    """Inside a transaction: the rows written leave the generation alone, then it is bumped once.
+
+    SQLite's bump triggers run once per row (migration 0006); PostgreSQL's run once per statement and
+    need no help. The flag is set and cleared inside the caller's transaction, so no other connection
+    ever sees it set, and a rollback clears it with everything else.
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("deferred_bumps() must run inside transaction.atomic()")
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {STATE_TABLE} SET deferred = 1 WHERE id = 1")
+        yield
+        cursor.execute(
+            f"UPDATE {STATE_TABLE} SET deferred = 0, generation = generation + 1,"
+            " changed_at = strftime('%Y-%m-%d %H:%M:%f', 'now') WHERE id = 1"
+        )
 
 
 def is_cacheable_request(request):

@@ -22,7 +22,7 @@ from django.db import connection, reset_queries, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from . import editing, exporter, locks, rendering
+from . import cache, editing, exporter, locks, rendering
 from .models import Article, ArticleKeyword, Keyword, Relation, Subject
 from .source import SourceError, parse_source
 
@@ -367,7 +367,7 @@ class Importer:
             self.result.updated += sum(p.record.url in existing for p in ready)
             self.result.created += sum(p.record.url not in existing for p in ready)
             return
-        with transaction.atomic():
+        with transaction.atomic(), cache.deferred_bumps():
             self._write(ready)
 
     def _write(self, ready):
@@ -741,7 +741,7 @@ def rerender_all(batch_size=BATCH_SIZE):
         articles = list(Article.objects.filter(pk__in=ids[start : start + batch_size]).only("pk", "answer"))
         for article in articles:
             article.answer_html = rendering.render_markdown(article.answer)
-        with transaction.atomic():
+        with transaction.atomic(), cache.deferred_bumps():
             Article.objects.bulk_update(articles, ["answer_html"], batch_size=250)
         count += len(articles)
     return count, time.perf_counter() - started
