@@ -41,7 +41,8 @@ PARALLEL_THRESHOLD = 200  # below this many files, worker start-up costs more th
 STATISTICS_FIRST = 1000
 STATISTICS_GROWTH = 4
 INSERT_CHUNK_PARAMS = 8000  # values per INSERT: under SQLite's and PostgreSQL's parameter limits
-URL_LINE = re.compile(rb"url:[ \t]*(\S+)[ \t]*\r?$", re.MULTILINE)
+# Plain, or quoted as YAML allows ('...' or "..."): a site path needs no escapes inside the quotes.
+URL_LINE = re.compile(rb"""url:[ \t]*(?:"([^"\s]+)"|'([^'\s]+)'|(\S+))[ \t]*\r?$""", re.MULTILINE)
 
 
 # Columns pages filter, join and sort on (PostgreSQL); the table sizes come with any of them.
@@ -122,7 +123,7 @@ def find_url(data):
     while position != -1:
         match = URL_LINE.match(data, position + 1)
         if match:
-            return match.group(1).decode("utf-8", "replace")
+            return next(url for url in match.groups() if url is not None).decode("utf-8", "replace")
         position = data.find(b"\nurl:", position + 1)
     return None
 

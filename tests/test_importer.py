@@ -118,6 +118,16 @@ def test_two_files_claiming_one_url_are_both_refused_and_the_stored_one_kept(tmp
     assert Article.objects.get(url=A).question == "Stored?"
 
 
+def test_a_quoted_url_claims_the_same_url_as_a_plain_one(tmp_path):
+    write_source(tmp_path / "x", slug="a")
+    quoted = write_source(tmp_path / "y", slug="a", question="Quoted?")
+    quoted.write_text(quoted.read_text().replace(f"url: {A}", f'url: "{A}"'))
+    result = import_paths([tmp_path / "x", tmp_path / "y"])
+    assert len(result.refused) == 2
+    assert all("neither is imported" in str(error) for error in result.refused)
+    assert not Article.objects.exists()
+
+
 def test_same_file_reached_twice_counts_once(tmp_path):
     path = write_source(tmp_path, slug="a")
     result = import_paths([tmp_path, path, tmp_path / "." / "a.md"])
@@ -277,6 +287,9 @@ def test_a_second_import_at_once_refuses(tmp_path):
         (b"---\nurl: two words\nurl: /learn/a/questions/c\n", "/learn/a/questions/c"),
         (b"---\n  url: /indented\nanswer: see url: /x\n", None),
         (b"---\nid: 1\n", None),
+        (b'---\nurl: "/learn/a/questions/b"\n', "/learn/a/questions/b"),
+        (b"---\nurl: '/learn/a/questions/b' \r\n", "/learn/a/questions/b"),
+        (b'---\nurl: "/learn/a/questions/b\n', '"/learn/a/questions/b'),  # unclosed: parsing refuses it
     ],
 )
 def test_the_scan_finds_the_url_on_a_line_of_its_own(data, url):
