@@ -4,9 +4,10 @@
 
 With --database-url, the same files are also imported into a fresh SQLite file, and the ratio printed.
 
-Prints: the baseline (read + split + yaml.CSafeLoader, one process), the first import into an empty
-database (with where the time went and the peak memory of the whole process tree), and a re-import of
-the same unchanged files. Skips with a message when ../shared/corpus is absent.
+Prints: the baseline (read + split + yaml.CSafeLoader, one process; the mean of a run just before the
+import and one just after), the first import into an empty database (with where the time went and the
+peak memory of the whole process tree), and a re-import of the same unchanged files. Skips with a
+message when ../shared/corpus is absent.
 """
 
 import argparse
@@ -46,9 +47,12 @@ def main():
         if args.database_url:
             manage(["flush", "--noinput"], env, check=False)
         manage(["migrate", "--noinput", "-v0"], env)
-        base = baseline(files)
         command = [sys.executable, str(ROOT / "manage.py"), "import_articles", str(corpus), "-v2"]
+        # The baseline on both sides of the import: this machine's speed drifts within minutes.
+        before = baseline(files)
         first = run_measured(command, env)
+        after = baseline(files)
+        base = (before + after) / 2
         again = run_measured(command, env)
         if args.database_url:  # the issue's yardstick for other databases: SQLite in the same run
             sqlite_env = production_env(f"sqlite:///{scratch}/bench.sqlite3")
@@ -56,7 +60,8 @@ def main():
             sqlite = run_measured(command, sqlite_env)
 
     print(f"files: {len(files):,}  database: {database_url.split(':')[0]}")
-    print(f"baseline parse (CSafeLoader, 1 process): {base:6.1f} s  ({len(files) / base:,.0f} files/s)")
+    print(f"baseline parse (CSafeLoader, 1 process): {base:6.1f} s  ({len(files) / base:,.0f} files/s; "
+          f"{before:.1f} s before the import, {after:.1f} s after)")  # fmt: skip
     print(f"first import:                            {first.seconds:6.1f} s  = {first.seconds / base:.2f}x baseline, "
           f"CPU {first.cpu:.1f} s in all processes")  # fmt: skip
     print(f"   peak memory of the process tree: {first.peak_pss:.0f} MiB PSS "

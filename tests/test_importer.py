@@ -1,5 +1,6 @@
 """Importing files into the database: idempotence, updates, relations, batches, refusals."""
 
+import os
 import threading
 from pathlib import Path
 
@@ -302,6 +303,14 @@ def test_statements_come_in_a_few_lengths(count, largest):
     assert [item for part in parts for item in part] == list(range(count))
     assert all(len(part) & (len(part) - 1) == 0 and len(part) <= largest for part in parts)
     assert len({len(part) for part in parts}) <= largest.bit_length()  # a dozen statement shapes at most
+
+
+@pytest.mark.skipif(not hasattr(os, "nice"), reason="no process priorities here")
+def test_workers_yield_the_cpu_to_the_writer():
+    importer = Importer(workers=2)
+    with importer.worker_pool(importer_module.PARALLEL_THRESHOLD) as pool:
+        niceness = pool.map(os.nice, [0, 0])
+    assert niceness == [min(19, os.nice(0) + importer_module.WORKER_NICENESS)] * 2
 
 
 def test_planner_statistics_are_refreshed_as_a_long_import_grows(tmp_path, monkeypatch):
