@@ -53,6 +53,10 @@ class SourceError(Exception):
         where = f"{self.path}:{line}" if line else self.path
         super().__init__(f"{where}: {reason}")
 
+    def __reduce__(self):
+        # Workers send refusals back pickled; the default rebuilds from the message alone and fails.
+        return type(self), (self.path, self.reason, self.line)
+
 
 @dataclass
 class RelatedEntry:

@@ -234,6 +234,18 @@ def test_parallel_preparation_gives_the_same_articles(tmp_path, monkeypatch):
     assert Relation.objects.filter(target__isnull=False).count() == 11
 
 
+def test_a_broken_file_among_workers_is_refused_and_the_rest_imported(tmp_path, monkeypatch):
+    for index in range(6):
+        write_source(tmp_path, slug=f"q{index}")
+    (tmp_path / "broken.md").write_text("---\nid: [\n---\n")
+    monkeypatch.setattr(importer_module, "PARALLEL_THRESHOLD", 0)
+    result = Importer(workers=2, batch_size=3).run(find_source_files([tmp_path]))
+    assert result.created == 6
+    [refused] = result.refused
+    assert (refused.path, refused.line) == (str(tmp_path / "broken.md"), 3)
+    assert refused.reason.startswith("YAML error")
+
+
 def test_edited_article_is_a_conflict_unless_overwrite(tmp_path):
     write_source(tmp_path, slug="a", question="From file?")
     import_paths([tmp_path])

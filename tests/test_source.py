@@ -1,6 +1,7 @@
 """Reading one source file: every rule of FORMAT.md, and a clear refusal for each kind of bad input."""
 
 import datetime
+import pickle
 
 import pytest
 
@@ -154,3 +155,10 @@ def test_corpus_cases_decode_faithfully():
     ribose = read_source(SAMPLE / "how-do-ribose-and-deoxyribose-sugars-differ-structurally.md")
     assert "/ \\\n" in ribose.answer
     assert "\\n" not in ribose.answer
+
+
+def test_a_refusal_survives_the_trip_back_from_a_worker():
+    error = SourceError("/corpus/a.md", "YAML error: bad", line=3)
+    copy = pickle.loads(pickle.dumps(error))
+    assert (copy.path, copy.reason, copy.line) == ("/corpus/a.md", "YAML error: bad", 3)
+    assert str(copy) == str(error)
