@@ -383,9 +383,19 @@ def moved_articles(urls, fields=("id", "url", "file_hash", "edited", "content_ch
     return {old_url: articles[article_id] for old_url, article_id in pairs.items()}
 
 
-def moved_file_hashes(articles):
-    """{old url: file hash} for redirects to ``articles``: lets the importer skip an unchanged moved file."""
-    return dict(Redirect.objects.filter(article__in=articles).values_list("old_url", "article__file_hash"))
+def moved_file_hashes(**article_filters):
+    """{old url: file hash} for redirects to the articles matching ``article_filters``: lets the importer
+    skip an unchanged moved file.
+
+    From the redirects (a few) to their articles by key: a join or an ``article__in`` subquery had SQLite
+    read every article row, 0.2 s of a re-import of the corpus with no redirects at all.
+    """
+    moved = dict(Redirect.objects.order_by().values_list("old_url", "article_id"))
+    if not moved:
+        return {}
+    articles = Article.objects.filter(pk__in=set(moved.values()), **article_filters)
+    hashes = dict(articles.values_list("id", "file_hash"))
+    return {old_url: hashes[article_id] for old_url, article_id in moved.items() if article_id in hashes}
 
 
 def moved_place(url):

@@ -7,6 +7,7 @@ import leaves whole articles only, and running it again finishes the job.
 
 import contextlib
 import datetime
+import functools
 import gc
 import hashlib
 import multiprocessing
@@ -43,6 +44,7 @@ WORKER_NICENESS = 10
 # created four times as many: three refreshes for the full corpus, a second each at most.
 STATISTICS_FIRST = 1000
 STATISTICS_GROWTH = 4
+SCAN_CHUNK = 256  # files a worker scans per task
 INSERT_CHUNK_PARAMS = 8000  # values per INSERT: under SQLite's and PostgreSQL's parameter limits
 # Plain, or quoted as YAML allows ('...' or "..."): a site path needs no escapes inside the quotes.
 URL_LINE = re.compile(rb"""url:[ \t]*(?:"([^"\s]+)"|'([^'\s]+)'|(\S+))[ \t]*\r?$""", re.MULTILINE)
@@ -113,6 +115,19 @@ def find_source_files(paths):
                 seen.add(real)
                 found.append(candidate)
     return found
+
+
+def scan_file(path, max_bytes):
+    """A ScannedFile (the hash of the file's bytes and its url), or the SourceError saying why not."""
+    try:
+        size = os.stat(path).st_size
+        if size > max_bytes:
+            return SourceError(path, f"file is {size:,} bytes, over the limit of {max_bytes:,}")
+        with open(path, "rb") as file:
+            data = file.read()
+    except OSError as exc:
+        return SourceError(path, f"cannot read file: {exc.strerror or exc}")
+    return ScannedFile(path, hashlib.sha256(data).digest(), find_url(data))
 
 
 def find_url(data):
@@ -217,7 +232,7 @@ class Importer:
                 cursor.execute(f"PRAGMA wal_autocheckpoint = {SQLITE_CHECKPOINT_PAGES}")
         with self.worker_pool(len(paths)) as pool:
             clock = time.perf_counter()
-            scanned = self.scan(paths)
+            scanned = self.scan(paths, pool)
             todo = self.skip_unchanged(scanned)
             self.result.timings["scan"] += time.perf_counter() - clock
             self.write_all(todo, pool, done=len(scanned) - len(todo), total=len(paths))
@@ -249,27 +264,20 @@ class Importer:
 
     # -- scan ---------------------------------------------------------------------------------
 
-    def scan(self, paths):
+    def scan(self, paths, pool=None):
         """Read every file once: hash it and find its url, refusing what cannot be read.
 
         Two files claiming one url are both refused here, before anything is written.
         """
         scanned, claimed, rivals = [], {}, defaultdict(list)  # one dict entry per file, a list per clash
-        for path in paths:
-            try:
-                size = os.stat(path).st_size
-                if size > self.max_bytes:
-                    raise SourceError(path, f"file is {size:,} bytes, over the limit of {self.max_bytes:,}")
-                with open(path, "rb") as file:
-                    data = file.read()
-            except OSError as exc:
-                self.result.refused.append(SourceError(path, f"cannot read file: {exc.strerror or exc}"))
+        scan_one = functools.partial(scan_file, max_bytes=self.max_bytes)
+        # In the workers when there are some: reading and hashing was most of a re-import.
+        outcomes = pool.imap(scan_one, paths, SCAN_CHUNK) if pool else map(scan_one, paths)
+        for item in outcomes:
+            if isinstance(item, SourceError):
+                self.result.refused.append(item)
                 continue
-            except SourceError as exc:
-                self.result.refused.append(exc)
-                continue
-            url = find_url(data)
-            item = ScannedFile(path, hashlib.sha256(data).digest(), url)
+            url = item.url
             scanned.append(item)
             if url in claimed:
                 rivals[url].append(item)
@@ -289,11 +297,12 @@ class Importer:
 
     def skip_unchanged(self, scanned):
         """Drop files whose bytes and importer version match what is stored."""
-        current = Article.objects.filter(importer_version=IMPORTER_VERSION)
-        if self.overwrite_edits:
-            current = current.filter(edited=False)
-        stored = dict(current.values_list("url", "file_hash"))
-        stored.update(editing.moved_file_hashes(current))  # their files still name the old url
+        current = {
+            "importer_version": IMPORTER_VERSION,
+            **({"edited": False} if self.overwrite_edits else {}),
+        }
+        stored = dict(Article.objects.filter(**current).values_list("url", "file_hash"))
+        stored.update(editing.moved_file_hashes(**current))  # their files still name the old url
         todo = []
         for item in scanned:
             if item.url and stored.get(item.url) == item.digest.hex():
