@@ -28,7 +28,10 @@ from .models import Article, ArticleKeyword, Keyword, Relation, Subject
 from .source import SourceError, parse_source
 
 IMPORTER_VERSION = f"1.{rendering.RENDERER_VERSION}"
-BATCH_SIZE = 500
+# Files per transaction. A commit writes every index leaf its batch dirtied, and at scale the random-keyed
+# indexes (urls, relation targets, keyword ids) have a leaf per few rows: 200,000 files after the corpus
+# took 267 s in batches of 500 and 236 s in batches of 1,000; the corpus alone, 35 s either way.
+BATCH_SIZE = 1000
 SQLITE_CACHE_KIB = 64 * 1024
 SQLITE_ANALYSIS_ROWS = 1000
 SQLITE_CHECKPOINT_PAGES = 16 * 1024  # 64 MiB of WAL at the default page size (SQLite's default: 1000)
