@@ -20,6 +20,7 @@ from django.utils.cache import patch_cache_control
 STATE_TABLE = "qtakes_site_state"
 CACHE_SECONDS = 24 * 3600
 UNCACHED_PREFIXES = ("/admin/", "/static/", "/healthz")
+SQLITE_NOW = "strftime('%Y-%m-%d %H:%M:%f', 'now')"  # as the bump triggers write changed_at (migration 0004)
 
 
 def site_version():
@@ -52,8 +53,8 @@ def deferred_bumps():
         cursor.execute(f"UPDATE {STATE_TABLE} SET deferred = 1 WHERE id = 1")
         yield
         cursor.execute(
-            f"UPDATE {STATE_TABLE} SET deferred = 0, generation = generation + 1,"
-            " changed_at = strftime('%Y-%m-%d %H:%M:%f', 'now') WHERE id = 1"
+            f"UPDATE {STATE_TABLE} SET deferred = 0, generation = generation + 1, changed_at = {SQLITE_NOW}"
+            " WHERE id = 1"
         )
 
 

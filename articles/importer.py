@@ -35,9 +35,9 @@ BATCH_SIZE = 1000
 SQLITE_CACHE_KIB = 64 * 1024
 SQLITE_ANALYSIS_ROWS = 1000
 SQLITE_CHECKPOINT_PAGES = 16 * 1024  # 64 MiB of WAL at the default page size (SQLite's default: 1000)
-# Batches the workers prepare beyond the one being written. With one, two full SQLite imports took
-# 62 and 64 s for 81 CPU-seconds on 2 cores (the writer and the workers took turns waiting); with two,
-# three took 45-56 s. No difference on PostgreSQL.
+# Batches the workers prepare beyond the one being written. In batches of 500: with one, two full SQLite
+# imports took 62 and 64 s for 81 CPU-seconds on 2 cores (the writer and the workers took turns waiting);
+# with two, three took 45-56 s. No difference on PostgreSQL.
 PREPARED_AHEAD = 2
 PARALLEL_THRESHOLD = 200  # below this many files, worker start-up costs more than it saves
 # The writer is the import's critical path, yet beside two busy workers on two cores the scheduler gave it
@@ -280,12 +280,11 @@ class Importer:
             if isinstance(item, SourceError):
                 self.result.refused.append(item)
                 continue
-            url = item.url
             scanned.append(item)
-            if url in claimed:
-                rivals[url].append(item)
-            elif url:
-                claimed[url] = item.path
+            if item.url in claimed:
+                rivals[item.url].append(item)
+            elif item.url:
+                claimed[item.url] = item.path
         duplicated = set()
         for url, items in rivals.items():
             claimants = [claimed.pop(url), *(item.path for item in items)]
