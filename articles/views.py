@@ -253,10 +253,24 @@ def further_reading(article, subject, now):
         .annotate(n=Count("pk"))
         .values("n")
     )
-    same_subject_same_keywords = Article.objects.filter(subject=subject, keyword_items__tag__in=tags)
+    # Ranked apart, on columns the index article_subject_latest holds: a subject's articles sharing a
+    # keyword number up to 1,664, and reading each one's status from the row walked SQLite's overflow
+    # pages (3.5 ms an article page on the corpus, now 1.2 ms). Five suffice: the page shows five links,
+    # relations first, and a peer that is also a relation stands in for one of them.
+    peers = (
+        Article.objects.published(now)
+        .filter(subject=subject, pk__in=ArticleKeyword.objects.filter(tag__in=tags).values("content_object"))
+        .exclude(pk=article)
+        .annotate(shared=Subquery(shared))
+        .order_by("-shared", "-publish_at", "-id")
+        .values("pk")[:RELATED_COUNT]
+    )
     # One IN over a UNION, not an OR of two: PostgreSQL turns the OR into a scan of the whole table.
+    # SQLite takes no LIMIT in a UNION's member, so the peers come through an IN of their own.
     candidates = (
-        relations.order_by().values("target").union(same_subject_same_keywords.order_by().values("pk"))
+        relations.order_by()
+        .values("target")
+        .union(Article.objects.filter(pk__in=peers).order_by().values("pk"))
     )
     return (
         Article.objects.published(now)
