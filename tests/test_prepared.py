@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from articles.models import Article
@@ -40,6 +41,50 @@ def test_rows_are_what_the_orm_returns_for_each_value():
         assert questions_in(subject=subject.pk) == list(
             Article.objects.filter(subject=subject).order_by("pk").values_list("url", "question")
         )
+
+
+@prepared(subject=-1)
+def slugs_in(subject):
+    return Article.objects.filter(subject=subject).values_list("slug").order_by("pk")
+
+
+# What the two queries above look like prepared: PostgreSQL's own placeholders, $1.
+QUESTIONS_IN_SUBJECT = (
+    '"question" AS "question" FROM "articles_article" WHERE "articles_article"."subject_id" = $1'
+)
+SLUGS_IN_SUBJECT = '"slug" AS "slug" FROM "articles_article" WHERE "articles_article"."subject_id" = $1'
+
+
+def prepared_statements():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [statement for (statement,) in cursor.fetchall()]
+
+
+def test_postgresql_plans_a_prepared_query_once_per_connection():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    subject = make_subject("Physics")
+    make_article(subject, "old")
+    for _ in range(3):
+        assert questions_in(subject=subject.pk) == [(f"/learn/{subject.slug}/questions/old", "Old?")]
+    mine = [statement for statement in prepared_statements() if QUESTIONS_IN_SUBJECT in statement]
+    assert len(mine) == 1, mine
+
+
+def test_postgresql_prepares_nothing_when_told_not_to():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    subject = make_subject("Physics")
+    make_article(subject, "old")
+    connection.ensure_connection()
+    threshold, connection.connection.prepare_threshold = connection.connection.prepare_threshold, None
+    try:
+        assert slugs_in(subject=subject.pk) == [("old",)]
+        assert slugs_in(subject=subject.pk) == [("old",)]
+    finally:
+        connection.connection.prepare_threshold = threshold
+    assert not [statement for statement in prepared_statements() if SLUGS_IN_SUBJECT in statement]
 
 
 def test_a_value_frozen_into_the_query_is_refused():
