@@ -4,8 +4,8 @@ On the article page, building and compiling its three querysets (subqueries, a u
 about 6 ms, running their SQL 0.3 ms. A ``Prepared`` query keeps the ORM as the author of the SQL, so
 the publish rule, the joins and each backend's dialect stay where they are; only the values change.
 
-On PostgreSQL the statements are also prepared on the server, so it plans each once per connection
-too: planning was 0.8 of the article page's 1.8 ms of queries on the sample.
+On PostgreSQL the statements are also prepared on the server, so it need not parse and plan them on
+every page: planning was 0.8 of the article page's 1.8 ms of queries on the sample.
 """
 
 import functools
@@ -99,13 +99,14 @@ class _Compiled:
 
 
 def planned_once(connection):
-    """A cursor whose statements PostgreSQL prepares: planned on first use, then only executed.
+    """A cursor whose statements PostgreSQL keeps prepared, per connection.
 
-    Django's own cursors bind parameters on the client and never prepare. This one is Django's
-    server-binding cursor (the one ``server_side_binding`` would give every query), asking psycopg
-    to prepare; psycopg keeps the statements per connection. With ``prepare_threshold`` unset
-    (settings: DATABASE_PREPARED_STATEMENTS=off, for PgBouncer before 1.21) nothing is prepared.
-    Other databases: the usual cursor.
+    A prepared statement is parsed once, and after its first five runs PostgreSQL keeps one generic
+    plan unless plans for the values at hand are clearly cheaper. Django's own cursors bind values
+    on the client and never prepare. This one is Django's server-binding cursor (what
+    ``server_side_binding`` would give every query), asking psycopg to prepare. With psycopg's
+    ``prepare_threshold`` unset (settings: DATABASE_PREPARED_STATEMENTS=off, for PgBouncer before
+    1.21) psycopg prepares nothing. Other databases: the usual cursor.
     """
     if connection.vendor != "postgresql":
         return connection.cursor()
