@@ -61,7 +61,7 @@ def prepared_statements():
         return [statement for (statement,) in cursor.fetchall()]
 
 
-def test_postgresql_plans_a_prepared_query_once_per_connection():
+def test_postgresql_prepares_a_query_once_per_connection():
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only")
     subject = make_subject("Physics")

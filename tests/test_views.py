@@ -330,9 +330,10 @@ def test_more_links_fill_the_five_when_the_best_sharers_are_already_related(clie
     names = [f"optics {n}" for n in range(8)]
     source.keywords.add(*names)
     # Peers sharing 8, 7, ... 2 keywords; the two that share most are also the file's relations.
-    peers = [make_article(subject, f"peer-{shared}", days_ago=shared) for shared in range(8, 1, -1)]
-    for peer in peers:
-        peer.keywords.add(*names[: int(peer.slug.split("-")[1])])
+    peers = []
+    for shared in range(8, 1, -1):
+        peers.append(make_article(subject, f"peer-{shared}", days_ago=shared))
+        peers[-1].keywords.add(*names[:shared])
     for position, target in enumerate(peers[:2], start=1):
         source.relations.create(position=position, target_url=target.url, target=target)
     unpublish(peers[2].url)  # the best sharer left over is not shown, so the next ones move up
