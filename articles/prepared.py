@@ -111,6 +111,8 @@ def planned_once(connection):
     if connection.vendor != "postgresql":
         return connection.cursor()
     connection.ensure_connection()
+    # What connection.cursor() does with the cursor it makes: Django's wrapper, so query logging, the
+    # test suite's query counts and execute_wrapper() see these queries as they see any other.
     return connection._prepare_cursor(_planned_once_cursor_class()(connection.connection))
 
 
