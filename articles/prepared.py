@@ -12,6 +12,7 @@ import functools
 import weakref
 from datetime import datetime
 
+from django.conf import settings
 from django.db import connections
 from django.db.models.query import get_related_populators
 
@@ -102,18 +103,20 @@ def planned_once(connection):
     """A cursor whose statements PostgreSQL keeps prepared, per connection.
 
     A prepared statement is parsed once, and after its first five runs PostgreSQL keeps one generic
-    plan unless plans for the values at hand are clearly cheaper. Django's own cursors bind values
-    on the client and never prepare. This one is Django's server-binding cursor (what
-    ``server_side_binding`` would give every query), asking psycopg to prepare. With psycopg's
-    ``prepare_threshold`` unset (settings: DATABASE_PREPARED_STATEMENTS=off, for PgBouncer before
-    1.21) psycopg prepares nothing. Other databases: the usual cursor.
+    plan unless plans for the values at hand are clearly cheaper. Django's own cursors bind values on
+    the client and never prepare; this is Django's server-binding cursor (what ``server_side_binding``
+    would give every query), with psycopg told to prepare. So PostgreSQL must infer each parameter's type:
+    a value compared with a column is fine, a value alone in SELECT or GROUP BY is not (Django #34255).
+    Other databases, or ``settings.PREPARED_STATEMENTS`` off: the usual cursor.
     """
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or not settings.PREPARED_STATEMENTS:
         return connection.cursor()
+    # What connection.cursor() does with a cursor it makes: so health checks, error wrapping, query
+    # logging and the test suite's query counts apply to these queries as to any other.
+    connection.close_if_health_check_failed()
     connection.ensure_connection()
-    # What connection.cursor() does with the cursor it makes: Django's wrapper, so query logging, the
-    # test suite's query counts and execute_wrapper() see these queries as they see any other.
-    return connection._prepare_cursor(_planned_once_cursor_class()(connection.connection))
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(_planned_once_cursor_class()(connection.connection))
 
 
 @functools.cache
@@ -122,7 +125,14 @@ def _planned_once_cursor_class():
 
     class PlannedOnceCursor(ServerBindingCursor):
         def execute(self, query, params=None, **options):
-            return super().execute(query, params, **options, prepare=True)
+            # psycopg prepares a statement once it has run ``prepare_threshold`` times: 0, at once. While
+            # the connection has a threshold, psycopg also keeps account of every other statement, values
+            # and all (client-side binding): 100 of an import's, up to megabytes. So only for this one.
+            threshold, self.connection.prepare_threshold = self.connection.prepare_threshold, 0
+            try:
+                return super().execute(query, params, **options)
+            finally:
+                self.connection.prepare_threshold = threshold
 
     return PlannedOnceCursor
 

@@ -104,12 +104,11 @@ elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
     # JIT compilation costs hundreds of ms on short page queries and never pays back here. lz4
     # compresses the long text columns several times faster than the default pglz (an import's writes).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c default_toast_compression=lz4"
-    # articles.prepared's page queries are prepared statements, kept per connection (the article page
-    # in-process: 3.1 -> 1.8 ms). Only those ask; Django's own cursors never prepare, whatever the
-    # threshold. PgBouncer in transaction mode before 1.21 cannot keep prepared statements:
-    # DATABASE_PREPARED_STATEMENTS=off leaves the threshold unset, and psycopg then prepares nothing.
-    if os.environ.get("DATABASE_PREPARED_STATEMENTS", "on") != "off":
-        DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 1)
+
+# PostgreSQL: articles.prepared's page queries run as prepared statements (the article page in-process:
+# 3.1 -> 1.8 ms). Off behind a pooler that cannot keep them: PgBouncer in transaction mode before 1.22,
+# or without max_prepared_statements.
+PREPARED_STATEMENTS = os.environ.get("DATABASE_PREPARED_STATEMENTS", "on") != "off"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
