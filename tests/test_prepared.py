@@ -61,28 +61,30 @@ def prepared_statements():
         return [statement for (statement,) in cursor.fetchall()]
 
 
-def test_postgresql_prepares_a_query_once_per_connection(settings):
+@pytest.fixture
+def physics():
+    """On PostgreSQL only: a subject holding one article, "old"."""
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only")
-    settings.PREPARED_STATEMENTS = True
     subject = make_subject("Physics")
     make_article(subject, "old")
+    return subject
+
+
+def test_postgresql_prepares_a_query_once_per_connection(settings, physics):
+    settings.PREPARED_STATEMENTS = True
     for _ in range(3):
-        assert questions_in(subject=subject.pk) == [(f"/learn/{subject.slug}/questions/old", "Old?")]
+        assert questions_in(subject=physics.pk) == [("/learn/physics/questions/old", "Old?")]
     mine = [statement for statement in prepared_statements() if QUESTIONS_IN_SUBJECT in statement]
     assert len(mine) == 1, mine
     # Only that statement asked: psycopg keeps no account of the connection's other statements.
     assert connection.connection.prepare_threshold is None
 
 
-def test_postgresql_prepares_nothing_when_told_not_to(settings):
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL only")
+def test_postgresql_prepares_nothing_when_told_not_to(settings, physics):
     settings.PREPARED_STATEMENTS = False
-    subject = make_subject("Physics")
-    make_article(subject, "old")
-    assert slugs_in(subject=subject.pk) == [("old",)]
-    assert slugs_in(subject=subject.pk) == [("old",)]
+    assert slugs_in(subject=physics.pk) == [("old",)]
+    assert slugs_in(subject=physics.pk) == [("old",)]
     assert not [statement for statement in prepared_statements() if SLUGS_IN_SUBJECT in statement]
 
 
