@@ -1,11 +1,16 @@
 """Serving throughput under gunicorn (debug off, as in production), against /healthz in the same run.
 
-    python bench/serve_bench.py [--corpus DIR] [--database-url URL] [--duration 10]
+    python bench/serve_bench.py [--corpus DIR] [--database-url URL] [--duration 10] [--slice 2]
                                 [--pages article ...] [--cache off on] [--rounds 1]
 
 Imports the corpus (default: the real sample, else fixtures/) into a fresh database, starts gunicorn with
 the page cache off, then on, and drives it with wrk (Debian's package) at 16 connections. Prints requests
 per second, p50/p99 latencies, ratios against /healthz, and the queries each page type takes.
+
+Each figure is measured in short slices that take turns with /healthz's (healthz, page, healthz, page,
+...), and a page's ratio is the median of its slices' ratios to the /healthz slice just before: this
+machine's speed changes for seconds at a time, and a page measured for 10 s after a 10 s /healthz run
+gave 0.12x-0.30x for the same code.
 """
 
 import argparse
@@ -38,7 +43,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--corpus", type=Path, default=SAMPLE if SAMPLE.exists() else ROOT / "fixtures")
     parser.add_argument("--database-url")
-    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per figure, in slices")
+    parser.add_argument("--slice", type=int, default=2, help="seconds per slice")
     parser.add_argument("--pages", nargs="+", help="measure only these pages (article, subject, ...)")
     parser.add_argument("--cache", nargs="+", choices=("off", "on"), default=("off", "on"))
     parser.add_argument("--rounds", type=int, default=1, help="repeat, and print the medians")
@@ -59,34 +65,40 @@ def main():
             f"corpus: {args.corpus}  gunicorn: {CONNECTIONS} connections, {args.duration}s per figure,"
             f" median of {args.rounds} round(s)"
         )
-        runs = {}
+        slices = max(1, args.duration // args.slice)
+        runs, ratios = {}, {}
         for _ in range(args.rounds):
             for cache in args.cache:
                 server = start_gunicorn(dict(env, PAGE_CACHE=cache))
                 try:
-                    for name in ("healthz", *paths):
-                        path = "/healthz" if name == "healthz" else paths[name]
-                        wrk(path, 1, CONNECTIONS)  # warm
-                        runs.setdefault((cache, name), []).append(wrk(path, args.duration, CONNECTIONS))
+                    for name, path in paths.items():
+                        for target in ("/healthz", path):
+                            wrk(target, 1, CONNECTIONS)  # warm
+                        for _ in range(slices):
+                            healthz = wrk("/healthz", args.slice, CONNECTIONS)
+                            page = wrk(path, args.slice, CONNECTIONS)
+                            runs.setdefault((cache, "healthz"), []).append(healthz)
+                            runs.setdefault((cache, name), []).append(page)
+                            ratios.setdefault((cache, name), []).append(page[0] / healthz[0])
                 finally:
                     server.terminate()
                     server.wait()
-    # On a shared machine one figure can be off by a third: the median of each column over the rounds.
+    # On a shared machine one figure can be off by a third: the median of each column over the slices.
     results = {
         key: [statistics.median(column) for column in zip(*figures, strict=True)]
         for key, figures in runs.items()
     }
-    # Each page against /healthz from the same server: both saw the same machine at the same time.
-    base = {cache: results[cache, "healthz"][0] for cache in args.cache}
     print(
         f"{'page':10} {'cache':5} {'req/s':>8} {'x healthz':>10} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}"
         f" {'queries':>8}"
     )
-    for (cache, name), (rate, p50, p99, errors) in results.items():
+    for (cache, name), (rate, p50, p99, _) in results.items():
         # Queries of a page built from scratch (cache off); a cache hit takes one, the site version.
         queries = 0 if name == "healthz" else counts[paths[name]] if cache == "off" else 1
+        ratio = statistics.median(ratios.get((cache, name), [1.0]))
+        errors = sum(figure[3] for figure in runs[cache, name])
         print(
-            f"{name:10} {cache:5} {rate:8.0f} {rate / base[cache]:10.2f} {p50:8.1f} {p99:8.1f} {errors:8.0f} {queries:8d}"
+            f"{name:10} {cache:5} {rate:8.0f} {ratio:10.2f} {p50:8.1f} {p99:8.1f} {errors:8.0f} {queries:8d}"
         )
 
 
