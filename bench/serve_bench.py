@@ -7,10 +7,11 @@ Imports the corpus (default: the real sample, else fixtures/) into a fresh datab
 the page cache off, then on, and drives it with wrk (Debian's package) at 16 connections. Prints requests
 per second, p50/p99 latencies, ratios against /healthz, and the queries each page type takes.
 
-Each figure is measured in short slices that take turns with /healthz's (healthz, page, healthz, page,
-...), and a page's ratio is the median of its slices' ratios to the /healthz slice just before: this
-machine's speed changes for seconds at a time, and a page measured for 10 s after a 10 s /healthz run
-gave 0.12x-0.30x for the same code.
+Each figure is measured in short slices that take turns with /healthz's, in alternating order (healthz
+then page, page then healthz, ...), and a page's ratio is the median of its slices' ratios to the
+/healthz slice beside them: this machine's speed changes for seconds at a time, and a page measured for
+10 s after a 10 s /healthz run gave 0.12x-0.30x for the same code. p50 is the median over the slices,
+p99 the worst slice's.
 """
 
 import argparse
@@ -49,6 +50,8 @@ def main():
     parser.add_argument("--cache", nargs="+", choices=("off", "on"), default=("off", "on"))
     parser.add_argument("--rounds", type=int, default=1, help="repeat, and print the medians")
     args = parser.parse_args()
+    if not 1 <= args.slice <= args.duration:
+        parser.error("--slice must be between 1 and --duration")
     if not shutil.which("wrk"):
         print("serve bench skipped: wrk is not installed (apt-get install wrk)")
         return
@@ -62,10 +65,10 @@ def main():
         paths = {name: path for name, path in paths.items() if not args.pages or name in args.pages}
         counts = query_counts(env, paths.values())
         print(
-            f"corpus: {args.corpus}  gunicorn: {CONNECTIONS} connections, {args.duration}s per figure,"
-            f" median of {args.rounds} round(s)"
+            f"corpus: {args.corpus}  gunicorn: {CONNECTIONS} connections, {args.duration}s per figure"
+            f" in {args.slice}s slices, {args.rounds} round(s)"
         )
-        slices = max(1, args.duration // args.slice)
+        slices = args.duration // args.slice
         runs, ratios = {}, {}
         for _ in range(args.rounds):
             for cache in args.cache:
@@ -74,32 +77,35 @@ def main():
                     for name, path in paths.items():
                         for target in ("/healthz", path):
                             wrk(target, 1, CONNECTIONS)  # warm
-                        for _ in range(slices):
-                            healthz = wrk("/healthz", args.slice, CONNECTIONS)
-                            page = wrk(path, args.slice, CONNECTIONS)
+                        for number in range(slices):
+                            # Alternating order: a steady drift in the machine's speed favours neither.
+                            if number % 2:
+                                page = wrk(path, args.slice, CONNECTIONS)
+                                healthz = wrk("/healthz", args.slice, CONNECTIONS)
+                            else:
+                                healthz = wrk("/healthz", args.slice, CONNECTIONS)
+                                page = wrk(path, args.slice, CONNECTIONS)
                             runs.setdefault((cache, "healthz"), []).append(healthz)
                             runs.setdefault((cache, name), []).append(page)
                             ratios.setdefault((cache, name), []).append(page[0] / healthz[0])
                 finally:
                     server.terminate()
                     server.wait()
-    # On a shared machine one figure can be off by a third: the median of each column over the slices.
-    results = {
-        key: [statistics.median(column) for column in zip(*figures, strict=True)]
-        for key, figures in runs.items()
-    }
     print(
         f"{'page':10} {'cache':5} {'req/s':>8} {'x healthz':>10} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}"
         f" {'queries':>8}"
     )
-    for (cache, name), (rate, p50, p99, _) in results.items():
+    for (cache, name), figures in runs.items():
+        rates, p50s, p99s, errors = zip(*figures, strict=True)
         # Queries of a page built from scratch (cache off); a cache hit takes one, the site version.
         queries = 0 if name == "healthz" else counts[paths[name]] if cache == "off" else 1
-        ratio = statistics.median(ratios.get((cache, name), [1.0]))
-        errors = sum(figure[3] for figure in runs[cache, name])
+        ratio = f"{statistics.median(ratios[cache, name]):.2f}" if name != "healthz" else "-"
         print(
-            f"{name:10} {cache:5} {rate:8.0f} {ratio:10.2f} {p50:8.1f} {p99:8.1f} {errors:8.0f} {queries:8d}"
+            f"{name:10} {cache:5} {statistics.median(rates):8.0f} {ratio:>10} {statistics.median(p50s):8.1f}"
+            f" {max(p99s):8.1f} {sum(errors):8d} {queries:8d}"
         )
+    if any(figure[3] for figures in runs.values() for figure in figures):
+        print("some responses were not 2xx: their rates and ratios do not measure the pages")
 
 
 if __name__ == "__main__":

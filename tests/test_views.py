@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.views.defaults import server_error
 
 from articles import views
 from articles.models import Article, Redirect
@@ -123,8 +124,6 @@ def test_unknown_paths_answer_a_real_404_page(client, pages, path):
 
 
 def test_a_server_error_answers_its_own_page_with_the_sites_stylesheet(rf, db):
-    from django.views.defaults import server_error
-
     response = server_error(rf.get("/any"))
     assert response.status_code == 500
     html = response.content.decode()
