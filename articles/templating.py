@@ -29,7 +29,7 @@ def environment(**options):
         date=local_date,
         date_pattern=date_pattern,
         feed_links=feed_links,
-        json_ld=json_ld,
+        json_ld=seo.json_ld_script,
         link_items=link_items,
         meta_tags=meta_tags,
         pluralize=pluralize,
@@ -51,11 +51,6 @@ def local_date(value, pattern):
 def date_pattern(value, pattern):
     """A date in a file's moment.js-style pattern: ``{{ article.date|date_pattern(article.date_format) }}``."""
     return format_date(value, pattern or "MMM DD, YYYY")
-
-
-def json_ld(data):
-    """A JSON-LD ``<script>`` block, escaped so no text inside it can close the element."""
-    return seo.json_ld_script(data)
 
 
 # An article's head and its lists run to dozens of tags (an article:tag and a link for each keyword):
