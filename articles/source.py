@@ -22,15 +22,19 @@ except AttributeError:  # PyYAML built without libyaml: slower, equally safe.
 
 STR_TAG = "tag:yaml.org,2002:str"
 MAP_TAG = "tag:yaml.org,2002:map"
+MAX_SHORTCUT_NESTING = 32  # front matter nests two deep
 
 
 class SafeLoader(BaseSafeLoader):
     """The safe loader, with a shortcut for the nodes front matter is made of: text, and mappings keyed
     by text (9 nodes in 10). The safe constructor's bookkeeping for them (a generator per mapping, a
     table lookup and memo per value) was a third of a file's YAML time. Anything else (numbers, dates,
-    lists, merge keys) goes the safe constructor's own way, and the values are identical for all 35,915
-    real files. One difference: a mapping that contains itself is a YAML error here (no field can hold it).
+    lists, merge keys, mappings nested deeper than the shortcut recurses) goes the safe constructor's own
+    way, and the values are identical for all 35,915 real files. One difference: a mapping that contains
+    itself is a YAML error here (no field can hold it).
     """
+
+    nesting = 0  # mappings being built by the shortcut, one inside another
 
     def construct_object(self, node, deep=False):
         if node.tag == STR_TAG and type(node) is yaml.ScalarNode:
@@ -38,12 +42,18 @@ class SafeLoader(BaseSafeLoader):
         if (
             node.tag == MAP_TAG
             and type(node) is yaml.MappingNode
+            # Deeper, the safe constructor's deferred building, which needs no recursion.
+            and self.nesting < MAX_SHORTCUT_NESTING
             and node not in self.constructed_objects  # an alias of a mapping built already
             and node not in self.recursive_objects  # a mapping inside itself
             and all(key.tag == STR_TAG and type(key) is yaml.ScalarNode for key, _ in node.value)
         ):
             self.recursive_objects[node] = None
-            data = {key.value: self.construct_object(value, deep) for key, value in node.value}
+            self.nesting += 1
+            try:
+                data = {key.value: self.construct_object(value, deep) for key, value in node.value}
+            finally:
+                self.nesting -= 1
             del self.recursive_objects[node]
             self.constructed_objects[node] = data
             return data
@@ -73,7 +83,7 @@ LATEX_N_IN_MATH = {"nu", "ne", "ni", "not", "neq", "nabla", "neg", "nmid"}
 LETTERS = re.compile(r"[A-Za-z]*")
 # Where decode_answer may keep a marker: a code fence (escapes inside strings), or a marker followed by
 # the rest of one of those commands. 98 answers in 100 have neither: all their markers are newlines.
-COMMAND_TAILS = "|".join(sorted({word[1:] for word in LATEX_N_COMMANDS | LATEX_N_IN_MATH}))
+COMMAND_TAILS = "|".join(sorted(re.escape(word[1:]) for word in LATEX_N_COMMANDS | LATEX_N_IN_MATH))
 MARKER_MAY_STAY = re.compile(rf"```|~~~|\\n(?:{COMMAND_TAILS})(?![A-Za-z])")
 
 

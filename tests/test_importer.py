@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from articles import importer as importer_module
 from articles.importer import Importer, find_source_files, find_url, import_paths, power_of_two_parts
@@ -41,6 +42,17 @@ def test_import_creates_articles_with_keywords_and_relations(tmp_path):
         "Testing",
     ]
     assert result.relations_dangling == 1
+
+
+def test_an_import_with_its_statements_logged_works(tmp_path):
+    # As with debug on (make run): the log formats each statement's parameters into its text.
+    write_source(tmp_path, slug="a", keywords="alpha", related=related_to("b"))
+    write_source(tmp_path, slug="b")
+    with CaptureQueriesContext(connection) as queries:
+        result = import_paths([tmp_path])
+    assert (result.created, result.refused, result.relations_dangling) == (2, [], 0)
+    assert Keyword.objects.filter(name="alpha").exists()
+    assert queries.captured_queries  # logged (the importer clears the log after each batch)
 
 
 def test_reimport_of_unchanged_files_changes_nothing(tmp_path):
