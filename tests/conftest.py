@@ -4,6 +4,7 @@ import os
 import uuid
 
 import pytest
+from django.db import connections
 
 from tests.browser import CHROMIUM, LAUNCH_ARGS
 
@@ -29,6 +30,9 @@ def browser():
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
         yield browser
         browser.close()
+        # While Playwright's event loop runs, Django keeps the test's connections apart from the ones
+        # pytest-django closes; left open, PostgreSQL refused to drop the test database at the end.
+        connections.close_all()
 
 
 @pytest.fixture
