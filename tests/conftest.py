@@ -28,11 +28,13 @@ def browser():
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
-        # While Playwright's event loop runs, Django keeps the test's connections apart from the ones
-        # pytest-django closes; left open, PostgreSQL refused to drop the test database at the end.
-        connections.close_all()
+        try:
+            yield browser
+            browser.close()
+        finally:
+            # While Playwright's event loop runs, Django keeps the test's connections apart from the ones
+            # pytest-django closes; left open, PostgreSQL refused to drop the test database at the end.
+            connections.close_all()
 
 
 @pytest.fixture
