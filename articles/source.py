@@ -31,7 +31,7 @@ class SafeLoader(BaseSafeLoader):
     table lookup and memo per value) was a third of a file's YAML time. Anything else (numbers, dates,
     lists, merge keys, mappings nested deeper than the shortcut recurses) goes the safe constructor's own
     way, and the values are identical for all 35,915 real files. One difference: a mapping that contains
-    itself is a YAML error here (no field can hold it).
+    itself through text-keyed mappings only is a YAML error here (no field can hold one).
     """
 
     nesting = 0  # mappings being built by the shortcut, one inside another
