@@ -120,24 +120,32 @@ def _is_money(content: str, after: str) -> bool:
     return content[0].isspace() != content[-1].isspace()
 
 
-def _math_inline(state, silent: bool) -> bool:
-    """Inline rule for `$...$`, `$$...$$`, `\\(...\\)` and `\\[...\\]` inside a paragraph."""
-    src, start = state.src, state.pos
+def _inline_math_at(src: str, start: int, limit: int):
+    """The math span opening at src[start] and closing before `limit`: (opener, content, display, end), or None."""
     opener = src[start : start + 2]
     if opener not in _INLINE_MATH_DELIMITERS:
         opener = opener[:1]
         if opener != "$":
-            return False
+            return None
     closer, display = _INLINE_MATH_DELIMITERS[opener]
-    close = _find_unescaped(src, closer, start + len(opener), state.posMax)
+    close = _find_unescaped(src, closer, start + len(opener), limit)
     if close == -1:
-        return False
+        return None
     content = src[start + len(opener) : close]
     if not content.strip():
-        return False
+        return None
     end = close + len(closer)
     if opener == "$" and _is_money(content, src[end : end + 1]):
+        return None
+    return opener, content, display, end
+
+
+def _math_inline(state, silent: bool) -> bool:
+    """Inline rule for `$...$`, `$$...$$`, `\\(...\\)` and `\\[...\\]` inside a paragraph."""
+    span = _inline_math_at(state.src, state.pos, state.posMax)
+    if span is None:
         return False
+    opener, content, display, end = span
     if not silent:
         token = state.push("math_display" if display else "math_inline", "math", 0)
         token.content = content
@@ -347,36 +355,47 @@ def _build_markdown() -> MarkdownIt:
 _MARKDOWN = _build_markdown()
 
 # ---------------------------------------------------------------------------------------------------------
-# Plain answers: the same Markdown through markdown-it's compiled (Rust) port, almost five times faster
+# The compiled path: the same Markdown through markdown-it's compiled (Rust) port, almost five times faster
 # ---------------------------------------------------------------------------------------------------------
 
-# Nine answers in ten have no math and no bare links. For those, markdown-it-pyrs parses the same CommonMark
-# as markdown-it-py, and a few substitutions on its HTML apply this module's rules (heading shift, table
-# classes, code highlighting). The output is byte-identical for all 31,548 such real answers
-# (tests/test_rendering.py checks the sample); anything else takes the full plugin pipeline above.
-_PLAIN_MARKDOWN = markdown_it_pyrs.MarkdownIt("zero")
-_PLAIN_MARKDOWN.enable_many([
+# markdown-it-pyrs parses the same CommonMark as markdown-it-py, and a few substitutions on its HTML apply
+# this module's rules (heading shift, table classes, code highlighting; math, below). The output is
+# byte-identical for the 35,544 of 35,915 real answers it takes: all but those with bare links, which only
+# gfm_autolink_plugin finds, and 324 of the 4,320 with math, where the finder below is unsure
+# (tests/test_rendering.py checks the sample). Anything else takes the full plugin pipeline above.
+_PLAIN_RULES = [
     "blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph", "reference",
     "autolink", "backticks", "emphasis", "entity", "escape", "image", "link", "newline",
     "table", "strikethrough",
-])  # fmt: skip
-# Math openers, and bare links (gfm_autolink_plugin's rules are its own).
-_NOT_PLAIN = ("$", "\\(", "\\[", "://", "www.", "@")
+]  # fmt: skip
+_PLAIN_MARKDOWN = markdown_it_pyrs.MarkdownIt("zero")
+_PLAIN_MARKDOWN.enable_many(_PLAIN_RULES)
+_BARE_LINK_MARKERS = ("://", "www.", "@")  # gfm_autolink_plugin's rules are its own
+_MATH_OPENERS = ("$", "\\(", "\\[")
 _HREF = re.compile(r'<a href="([^"]*)"')
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])>")
 _CELL_ALIGN = re.compile(r'<(th|td) style="text-align:(left|right|center)">')
 _CODE_HTML = re.compile(r'<pre><code(?: class="language-([^"]*)")?>(.*?)</code></pre>\n', re.DOTALL)
-_NEWLINE_BEFORE_CODE_OR_TABLE = re.compile(r"\n(?=<pre><code|<table>\n)")
+# Stands in for math on the compiled path: a private-use character, which no parser gives a meaning.
+_PLACEHOLDER = "\ue000"
+_NEWLINE_BEFORE_CODE_OR_TABLE = re.compile(rf"\n(?=<pre><code|<table>\n|[ ]*<!--{_PLACEHOLDER})")
 _BLOCK_TAG_AT_END = re.compile(
     r"(?:</?(?:p|li|ul|ol|blockquote|table|pre|h[1-6])>|<(?:ol|li) [^>]*>|<hr />)$"
 )
 
 
 def _render_plain(text: str) -> str | None:
-    """HTML for an answer without math or bare links, or None when the plugin pipeline must render it."""
-    if any(marker in text for marker in _NOT_PLAIN):
+    """HTML for an answer without bare links, and with math only where the inline math finder below can
+    place it, or None when the plugin pipeline must render it."""
+    if any(marker in text for marker in _BARE_LINK_MARKERS):
         return None
-    out = _PLAIN_MARKDOWN.render(text)
+    math, parser = [], _PLAIN_MARKDOWN
+    if any(opener in text for opener in _MATH_OPENERS):
+        protected = _protect_math(text)
+        if protected is None:
+            return None
+        (text, math), parser = protected, _MATH_MARKDOWN
+    out = parser.render(text)
     if "<img" in out or not all(_validate_link(html.unescape(href)) for href in _HREF.findall(out)):
         return None
     levels = [int(level) for closing, level in _HEADING_TAG.findall(out) if not closing]
@@ -386,7 +405,150 @@ def _render_plain(text: str) -> str | None:
     out = _CELL_ALIGN.sub(r'<\1 class="align-\2">', out)
     out = _join_hidden_paragraphs(out)
     out = out.replace("<table>\n", _TABLE_OPEN).replace("</table>\n", _TABLE_CLOSE)
-    return _CODE_HTML.sub(lambda m: _render_code(html.unescape(m[2]), html.unescape(m[1] or "")), out)
+    out = _CODE_HTML.sub(lambda m: _render_code(html.unescape(m[2]), html.unescape(m[1] or "")), out)
+    return _restore_math(out, math) if math else out
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Math on the compiled path: found where markdown-it-py's inline rule finds it, and stood in for
+# ---------------------------------------------------------------------------------------------------------
+
+# markdown-it-py finds inline math while it scans a paragraph left to right; only code spans, links,
+# autolinks and entities could take a "$" or "\" before its math rule sees it, and only escapes are left
+# in an answer without the first three outside math (and without "&"). The finder below follows that scan
+# line by line, and the block rule for display math on lines of its own. Each span becomes a placeholder
+# the compiled parser keeps as text (its first and last characters are punctuation like the delimiters',
+# so emphasis beside math parses the same); each block becomes an HTML comment, a block that interrupts a
+# paragraph and ends on its line, as display math does. Whatever the finder is unsure of (a span that may
+# close on a later line, a block it cannot bound, a placeholder that lands in code) goes to the plugin
+# pipeline, so this path only ever renders what that one would.
+_NOT_MATH_SAFE_ANYWHERE = ("~~~", "]:", "<!--", "\t", "\r", "\0", _PLACEHOLDER)  # read before any math
+_NOT_MATH_SAFE_OUTSIDE_MATH = ("`", "<", "&", "](", "|")
+_CONTENT_COLUMN = re.compile(r"(?:[ ]*(?:>|[-*+](?=[ ])|\d{1,9}[.)](?=[ ])))*[ ]*")  # quote and list markers
+_MATH_BLOCK_OPENER = re.compile(_CONTENT_COLUMN.pattern + r"(?=\$\$|\\\[)")
+_MATH_OR_ESCAPE = re.compile(r"[$\\]")
+_ESCAPABLE = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+# An HTML block keeps its line's indentation; display math is written without it.
+_PLACEHOLDER_HTML = re.compile(
+    rf"\${_PLACEHOLDER}(\d+){_PLACEHOLDER}\$|[ ]*<!--{_PLACEHOLDER}(\d+){_PLACEHOLDER}-->\n"
+)
+_MATH_MARKDOWN = markdown_it_pyrs.MarkdownIt("zero")
+_MATH_MARKDOWN.enable_many([*_PLAIN_RULES, "html_block"])
+
+
+class _Unsure(Exception):
+    """Where the math is depends on block structure the finder does not follow."""
+
+
+def _protect_math(text: str):
+    """(text with each math span and block replaced by a placeholder, [(tex, display), ...]), or None when
+    the compiled parser could not be trusted to place the math as markdown-it-py does."""
+    if any(marker in text for marker in _NOT_MATH_SAFE_ANYWHERE):
+        return None
+    lines = text.split("\n")
+    out, outside, math = [], [], []  # outside: what markdown-it-py parses as Markdown (math left out)
+    deepest = -1  # the deepest content column among the lines since the last blank one
+    line_start, number = 0, 0
+    try:
+        while number < len(lines):
+            line = lines[number]
+            opener = _MATH_BLOCK_OPENER.match(line)
+            if opener and deepest > opener.end():
+                raise _Unsure  # perhaps a lazy continuation line, in a deeper block than it looks
+            block = _display_block(lines, number, opener.end()) if opener else None
+            deepest = max(deepest, _CONTENT_COLUMN.match(line).end()) if line.strip() else -1
+            if block is None:
+                outside.append(_protect_inline(text, line_start, line_start + len(line), math))
+                out.append(outside[-1])
+            else:
+                tex, last = block
+                outside.append(line[: opener.end()])
+                out.append(f"{outside[-1]}<!--{_PLACEHOLDER}{len(math)}{_PLACEHOLDER}-->")
+                math.append((tex, True))
+                line_start += sum(len(skipped) + 1 for skipped in lines[number:last])
+                number = last
+            line_start += len(lines[number]) + 1
+            number += 1
+    except _Unsure:
+        return None
+    if any(marker in line for line in outside for marker in _NOT_MATH_SAFE_OUTSIDE_MATH):
+        return None
+    return "\n".join(out), math
+
+
+def _display_block(lines: list, number: int, column: int):
+    """(tex, last line) of the display block _math_block finds opening at lines[number][column:], or None
+    when that line is a paragraph line."""
+    first = lines[number][column:].rstrip()
+    closer = _BLOCK_MATH_DELIMITERS[first[:2]]
+    rest = first[2:]
+    if closer in rest:
+        if rest.find(closer) != len(rest) - len(closer):
+            return None
+        tex, last = rest[: -len(closer)], number
+    else:
+        found, last = [rest], None
+        for following in range(number + 1, len(lines)):
+            line = lines[following]
+            text = line.strip()
+            # markdown-it-py ends the search at a blank line or where the enclosing block ends.
+            if (
+                not text
+                or len(line) - len(line.lstrip(" ")) < column
+                or text[0] == ">"
+                or (closer in text and not text.endswith(closer))
+            ):
+                raise _Unsure
+            if text.endswith(closer):
+                found.append(text[: -len(closer)])
+                last = following
+                break
+            found.append(text)
+        if last is None:
+            raise _Unsure
+        tex = "\n".join(found)
+    if not tex.strip():
+        raise _Unsure
+    return tex, last
+
+
+def _protect_inline(text: str, start: int, end: int, math: list) -> str:
+    """text[start:end], one line, with each inline math span replaced by a placeholder, found as
+    markdown-it-py's scan finds them: at each "$" or "\" not taken by an escape."""
+    pieces, last, position = [], start, start
+    while (found := _MATH_OR_ESCAPE.search(text, position, end)) is not None:
+        at = found.start()
+        span = _inline_math_at(text, at, end)
+        if span is None:
+            if _inline_math_at(text, at, len(text)) is not None:
+                raise _Unsure  # it closes on a later line: whether that is the same paragraph, blocks decide
+            escaped = text[at] == "\\" and text[at + 1 : at + 2] in _ESCAPABLE
+            position = at + (2 if escaped else 1)
+            continue
+        _, tex, display, span_end = span
+        pieces.append(text[last:at])
+        pieces.append(f"${_PLACEHOLDER}{len(math)}{_PLACEHOLDER}$")
+        math.append((tex, display))
+        last = position = span_end
+    pieces.append(text[last:end])
+    return "".join(pieces)
+
+
+def _restore_math(out: str, math: list) -> str | None:
+    """The compiled parser's HTML with each placeholder replaced by its MathML; None if one went astray
+    (into a code block, or lost)."""
+    if "<code" in out:
+        return None
+    seen = []
+
+    def mathml(match: re.Match) -> str:
+        inline, block = match.groups()
+        seen.append(int(inline or block))
+        tex, display = math[int(inline or block)]
+        return _mathml(tex, display) + ("\n" if block else "")
+
+    out = _PLACEHOLDER_HTML.sub(mathml, out)
+    return out if sorted(seen) == list(range(len(math))) else None
 
 
 def _join_hidden_paragraphs(out: str) -> str:
