@@ -360,8 +360,8 @@ _MARKDOWN = _build_markdown()
 
 # markdown-it-pyrs parses the same CommonMark as markdown-it-py, and a few substitutions on its HTML apply
 # this module's rules (heading shift, table classes, code highlighting; math, below). The output is
-# byte-identical for the 35,544 of 35,915 real answers it takes: all but those with bare links, which only
-# gfm_autolink_plugin finds, and 324 of the 4,320 with math, where the finder below is unsure
+# byte-identical for the 35,418 of 35,915 real answers it takes: all but those with bare links, which only
+# gfm_autolink_plugin finds, and 450 of the 4,320 with math, where the finder below is unsure
 # (tests/test_rendering.py checks the sample). Anything else takes the full plugin pipeline above.
 _PLAIN_RULES = [
     "blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph", "reference",
@@ -371,6 +371,10 @@ _PLAIN_RULES = [
 _PLAIN_MARKDOWN = markdown_it_pyrs.MarkdownIt("zero")
 _PLAIN_MARKDOWN.enable_many(_PLAIN_RULES)
 _BARE_LINK_MARKERS = ("://", "www.", "@")  # gfm_autolink_plugin's rules are its own
+# Where the two parsers differ (found by a differential fuzz; no real answer has them): whitespace other
+# than spaces (kept at a paragraph's edges by the Rust port), and a delimiter row without pipes, which it
+# takes for a table. (An empty quote, ">" alone, differs only by a newline inside <blockquote></blockquote>.)
+_PARSERS_DIFFER = re.compile(r"[^\S \n]|^[ ]*(?::-|-:)[-: ]*$", re.MULTILINE)
 _MATH_OPENERS = ("$", "\\(", "\\[")
 _HREF = re.compile(r'<a href="([^"]*)"')
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])>")
@@ -387,7 +391,7 @@ _BLOCK_TAG_AT_END = re.compile(
 def _render_plain(text: str) -> str | None:
     """HTML for an answer without bare links, and with math only where the inline math finder below can
     place it, or None when the plugin pipeline must render it."""
-    if any(marker in text for marker in _BARE_LINK_MARKERS):
+    if any(marker in text for marker in _BARE_LINK_MARKERS) or _PARSERS_DIFFER.search(text):
         return None
     math, parser = [], _PLAIN_MARKDOWN
     if any(opener in text for opener in _MATH_OPENERS):
@@ -422,10 +426,11 @@ def _render_plain(text: str) -> str | None:
 # paragraph and ends on its line, as display math does. Whatever the finder is unsure of (a span that may
 # close on a later line, a block it cannot bound, a placeholder that lands in code) goes to the plugin
 # pipeline, so this path only ever renders what that one would.
-_NOT_MATH_SAFE_ANYWHERE = ("~~~", "]:", "<!--", "\t", "\r", "\0", _PLACEHOLDER)  # read before any math
+_NOT_MATH_SAFE_ANYWHERE = ("~~~", "]:", "<!--", "\0", _PLACEHOLDER)  # read before any math
 _NOT_MATH_SAFE_OUTSIDE_MATH = ("`", "<", "&", "](", "|")
 _CONTENT_COLUMN = re.compile(r"(?:[ ]*(?:>|[-*+](?=[ ])|\d{1,9}[.)](?=[ ])))*[ ]*")  # quote and list markers
 _MATH_BLOCK_OPENER = re.compile(_CONTENT_COLUMN.pattern + r"(?=\$\$|\\\[)")
+_TABLE_DELIMITER_ROW = re.compile(r"[ ]*[-:|][-:| ]*")
 _MATH_OR_ESCAPE = re.compile(r"[$\\]")
 _ESCAPABLE = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 # An HTML block keeps its line's indentation; display math is written without it.
@@ -456,7 +461,9 @@ def _protect_math(text: str):
             if opener and deepest > opener.end():
                 raise _Unsure  # perhaps a lazy continuation line, in a deeper block than it looks
             block = _display_block(lines, number, opener.end()) if opener else None
-            deepest = max(deepest, _CONTENT_COLUMN.match(line).end()) if line.strip() else -1
+            deepest = max(deepest, _CONTENT_COLUMN.match(line).end()) if line.strip(" ") else -1
+            if "|" in line and number + 1 < len(lines) and _is_table_delimiter_row(lines[number + 1]):
+                raise _Unsure  # a table to markdown-it-py, which splits its cells before finding math
             if block is None:
                 outside.append(_protect_inline(text, line_start, line_start + len(line), math))
                 out.append(outside[-1])
@@ -476,6 +483,11 @@ def _protect_math(text: str):
     return "\n".join(out), math
 
 
+def _is_table_delimiter_row(line: str) -> bool:
+    cells = line[_CONTENT_COLUMN.match(line).end() :]
+    return "-" in cells and _TABLE_DELIMITER_ROW.fullmatch(cells) is not None
+
+
 def _display_block(lines: list, number: int, column: int):
     """(tex, last line) of the display block _math_block finds opening at lines[number][column:], or None
     when that line is a paragraph line."""
@@ -487,10 +499,14 @@ def _display_block(lines: list, number: int, column: int):
             return None
         tex, last = rest[: -len(closer)], number
     else:
+        if ">" in lines[number][:column]:
+            # In a blockquote, the next line either has its own ">" (declined below) or is a lazy line,
+            # which markdown-it-py's block rule does not reach.
+            raise _Unsure
         found, last = [rest], None
         for following in range(number + 1, len(lines)):
             line = lines[following]
-            text = line.strip()
+            text = line.lstrip(" ").rstrip()  # the indentation markdown-it skips is spaces only
             # markdown-it-py ends the search at a blank line or where the enclosing block ends.
             if (
                 not text
@@ -520,8 +536,10 @@ def _protect_inline(text: str, start: int, end: int, math: list) -> str:
         at = found.start()
         span = _inline_math_at(text, at, end)
         if span is None:
-            if _inline_math_at(text, at, len(text)) is not None:
-                raise _Unsure  # it closes on a later line: whether that is the same paragraph, blocks decide
+            if _closes_on_a_later_line(text, at, end):
+                # Whether that is the same paragraph, and what its content is once markdown-it-py has
+                # taken the lines' container markers off, only the block structure knows.
+                raise _Unsure
             escaped = text[at] == "\\" and text[at + 1 : at + 2] in _ESCAPABLE
             position = at + (2 if escaped else 1)
             continue
@@ -532,6 +550,21 @@ def _protect_inline(text: str, start: int, end: int, math: list) -> str:
         last = position = span_end
     pieces.append(text[last:end])
     return "".join(pieces)
+
+
+def _closes_on_a_later_line(text: str, at: int, end: int) -> bool:
+    """Whether text[at] opens math whose first closer comes after the line ending at `end`."""
+    opener = text[at : at + 2]
+    if opener not in _INLINE_MATH_DELIMITERS:
+        opener = opener[:1]
+        if opener != "$":
+            return False
+    closer = _INLINE_MATH_DELIMITERS[opener][0]
+    after = at + len(opener)
+    return (
+        _find_unescaped(text, closer, after, end) == -1
+        and _find_unescaped(text, closer, after, len(text)) != -1
+    )
 
 
 def _restore_math(out: str, math: list) -> str | None:

@@ -331,9 +331,13 @@ def test_plain_path_renders_exactly_what_the_plugin_pipeline_renders(text):
 
 
 @pytest.mark.parametrize(
-    "text", ["see https://x.org", "www.x.org", "a@b.com", "![a](b.png)", "[x](ftp:y)", "$x$ and www.x.org"]
-)
-def test_bare_links_images_and_unsafe_links_take_the_plugin_pipeline(text):
+    "text",
+    [
+        "see https://x.org", "www.x.org", "a@b.com", "![a](b.png)", "[x](ftp:y)", "$x$ and www.x.org",
+        "\xa0no-break space at the edge", "x\u2003", "a\tb", "a\n:-",  # where the two parsers differ
+    ],
+)  # fmt: skip
+def test_bare_links_images_unsafe_links_and_odd_whitespace_take_the_plugin_pipeline(text):
     assert rendering._render_plain(text) is None
 
 
@@ -350,6 +354,11 @@ def test_bare_links_images_and_unsafe_links_take_the_plugin_pipeline(text):
         "[a link with $x$](/learn/y)",
         "$$\nunclosed display math\n\nnext paragraph $$",
         "tab\tand $x$",
+        # Found by a differential fuzz against the plugin pipeline, where the finder once guessed wrong:
+        ">$\n(\n>$x$",  # a span whose content depends on the quote markers markdown-it-py strips
+        ">$$y\n $$",  # display math over a lazy line of a quote
+        "$a|b$\n:-:",  # a table, whose cells are split before math is found
+        "- \\\n\xa0\n--\n$$x\n$$",  # a no-break space is not a blank line
     ],
 )
 def test_math_the_finder_cannot_place_takes_the_plugin_pipeline(text):
@@ -367,4 +376,4 @@ def test_plain_path_matches_the_plugin_pipeline_on_every_sample_answer():
         if plain is not None:
             plain_count += 1
             assert plain == reference, path.name
-    assert plain_count > 3000  # 3,161 of the 3,231 sample answers
+    assert plain_count > 3000  # 3,148 of the 3,231 sample answers
