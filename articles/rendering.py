@@ -360,8 +360,8 @@ _MARKDOWN = _build_markdown()
 
 # markdown-it-pyrs parses the same CommonMark as markdown-it-py, and a few substitutions on its HTML apply
 # this module's rules (heading shift, table classes, code highlighting; math, below). The output is
-# byte-identical for the 35,418 of 35,915 real answers it takes: all but those with bare links, which only
-# gfm_autolink_plugin finds, and 450 of the 4,320 with math, where the finder below is unsure
+# byte-identical for the 35,417 of 35,915 real answers it takes: all but those with bare links, which only
+# gfm_autolink_plugin finds, and 451 of the 4,320 with math, where the finder below is unsure
 # (tests/test_rendering.py checks the sample). Anything else takes the full plugin pipeline above.
 _PLAIN_RULES = [
     "blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph", "reference",
@@ -372,9 +372,12 @@ _PLAIN_MARKDOWN = markdown_it_pyrs.MarkdownIt("zero")
 _PLAIN_MARKDOWN.enable_many(_PLAIN_RULES)
 _BARE_LINK_MARKERS = ("://", "www.", "@")  # gfm_autolink_plugin's rules are its own
 # Where the two parsers differ (found by a differential fuzz; no real answer has them): whitespace other
-# than spaces (kept at a paragraph's edges by the Rust port), and a delimiter row without pipes, which it
-# takes for a table. (An empty quote, ">" alone, differs only by a newline inside <blockquote></blockquote>.)
-_PARSERS_DIFFER = re.compile(r"[^\S \n]|^[ ]*(?::-|-:)[-: ]*$", re.MULTILINE)
+# than spaces (kept at a paragraph's edges by the Rust port), a delimiter row without pipes (a table to
+# it), and an empty list item (after a lazy quote line). An empty quote, which the Rust port closes on a
+# line of its own, differs by that newline only and is left to it.
+_PARSERS_DIFFER = re.compile(
+    r"[^\S \n]|^[ >]*(?::-|-:)[-: ]*$|^[ >]*(?:[-*+]|\d{1,9}[.)])[ ]*$", re.MULTILINE
+)
 _MATH_OPENERS = ("$", "\\(", "\\[")
 _HREF = re.compile(r'<a href="([^"]*)"')
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])>")
@@ -382,7 +385,7 @@ _CELL_ALIGN = re.compile(r'<(th|td) style="text-align:(left|right|center)">')
 _CODE_HTML = re.compile(r'<pre><code(?: class="language-([^"]*)")?>(.*?)</code></pre>\n', re.DOTALL)
 # Stands in for math on the compiled path: a private-use character, which no parser gives a meaning.
 _PLACEHOLDER = "\ue000"
-_NEWLINE_BEFORE_CODE_OR_TABLE = re.compile(rf"\n(?=<pre><code|<table>\n|[ ]*<!--{_PLACEHOLDER})")
+_NEWLINE_BEFORE_BLOCK = re.compile(rf"\n(?=<pre><code|<table>\n|[ ]*<!--{_PLACEHOLDER})")
 _BLOCK_TAG_AT_END = re.compile(
     r"(?:</?(?:p|li|ul|ol|blockquote|table|pre|h[1-6])>|<(?:ol|li) [^>]*>|<hr />)$"
 )
@@ -432,7 +435,6 @@ _CONTENT_COLUMN = re.compile(r"(?:[ ]*(?:>|[-*+](?=[ ])|\d{1,9}[.)](?=[ ])))*[ ]
 _MATH_BLOCK_OPENER = re.compile(_CONTENT_COLUMN.pattern + r"(?=\$\$|\\\[)")
 _TABLE_DELIMITER_ROW = re.compile(r"[ ]*[-:|][-:| ]*")
 _MATH_OR_ESCAPE = re.compile(r"[$\\]")
-_ESCAPABLE = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 # An HTML block keeps its line's indentation; display math is written without it.
 _PLACEHOLDER_HTML = re.compile(
     rf"\${_PLACEHOLDER}(\d+){_PLACEHOLDER}\$|[ ]*<!--{_PLACEHOLDER}(\d+){_PLACEHOLDER}-->\n"
@@ -540,8 +542,7 @@ def _protect_inline(text: str, start: int, end: int, math: list) -> str:
                 # Whether that is the same paragraph, and what its content is once markdown-it-py has
                 # taken the lines' container markers off, only the block structure knows.
                 raise _Unsure
-            escaped = text[at] == "\\" and text[at + 1 : at + 2] in _ESCAPABLE
-            position = at + (2 if escaped else 1)
+            position = at + (2 if text[at] == "\\" else 1)  # markdown-it-py's escape takes the next character
             continue
         _, tex, display, span_end = span
         pieces.append(text[last:at])
@@ -585,13 +586,14 @@ def _restore_math(out: str, math: list) -> str | None:
 
 
 def _join_hidden_paragraphs(out: str) -> str:
-    """Drop the newline the Rust port writes between a tight list item's text and a code block or table.
+    """Drop the newline the Rust port writes between a tight list item's text and a code block, a table
+    or display math.
 
-    markdown-it-py's renderer adds none there for this module's fence, code and table rules; a line that
-    ends in inline content (not a block tag) is such a text.
+    markdown-it-py's renderer adds none there for this module's fence, code, table and math rules; a line
+    that ends in inline content (not a block tag) is such a text.
     """
     pieces, last = [], 0
-    for match in _NEWLINE_BEFORE_CODE_OR_TABLE.finditer(out):
+    for match in _NEWLINE_BEFORE_BLOCK.finditer(out):
         line = out[out.rfind("\n", 0, match.start()) + 1 : match.start()]
         if line and not _BLOCK_TAG_AT_END.search(line):
             pieces.append(out[last : match.start()])
