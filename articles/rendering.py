@@ -360,8 +360,8 @@ _MARKDOWN = _build_markdown()
 
 # markdown-it-pyrs parses the same CommonMark as markdown-it-py, and a few substitutions on its HTML apply
 # this module's rules (heading shift, table classes, code highlighting; math, below). The output is
-# byte-identical for the 35,417 of 35,915 real answers it takes: all but those with bare links, which only
-# gfm_autolink_plugin finds, and 451 of the 4,320 with math, where the finder below is unsure
+# byte-identical for the 35,418 of 35,915 real answers it takes: all but those with bare links, which only
+# gfm_autolink_plugin finds, and 450 of the 4,320 with math, where the finder below is unsure
 # (tests/test_rendering.py checks the sample). Anything else takes the full plugin pipeline above.
 _PLAIN_RULES = [
     "blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph", "reference",
@@ -371,14 +371,15 @@ _PLAIN_RULES = [
 _PLAIN_MARKDOWN = markdown_it_pyrs.MarkdownIt("zero")
 _PLAIN_MARKDOWN.enable_many(_PLAIN_RULES)
 _BARE_LINK_MARKERS = ("://", "www.", "@")  # gfm_autolink_plugin's rules are its own
-# Where the two parsers differ (found by a differential fuzz; no real answer has them): whitespace other
-# than spaces (kept at a paragraph's edges by the Rust port), a delimiter row without pipes (a table to
-# it), and an empty list item (after a lazy quote line). An empty quote, which the Rust port closes on a
+# Where the two parsers differ (found by a differential fuzz; no real answer has them): whitespace other than
+# spaces and newlines (kept at a paragraph's edges by the Rust port), a delimiter row without pipes (a table
+# to it), and an empty list item (after a lazy quote line). An empty quote, which the Rust port closes on a
 # line of its own, differs by that newline only and is left to it.
-_PARSERS_DIFFER = re.compile(
-    r"[^\S \n]|^[ >]*(?::-|-:)[-: ]*$|^[ >]*(?:[-*+]|\d{1,9}[.)])[ ]*$", re.MULTILINE
-)
 _MATH_OPENERS = ("$", "\\(", "\\[")
+_ASCII_WHITESPACE_BUT_SPACE = ("\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
+_WHITESPACE_BUT_SPACE = re.compile(r"[^\S \n]")
+_PIPELESS_DELIMITER_ROW = re.compile(r"^[ >]*(?::-|-:)[-: ]*$", re.MULTILINE)
+_EMPTY_LIST_ITEM = re.compile(r"^[ >]*(?:[-*+]|\d{1,9}[.)])[ ]*$", re.MULTILINE)
 _HREF = re.compile(r'<a href="([^"]*)"')
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])>")
 _CELL_ALIGN = re.compile(r'<(th|td) style="text-align:(left|right|center)">')
@@ -394,7 +395,7 @@ _BLOCK_TAG_AT_END = re.compile(
 def _render_plain(text: str) -> str | None:
     """HTML for an answer without bare links, and with math only where the inline math finder below can
     place it, or None when the plugin pipeline must render it."""
-    if any(marker in text for marker in _BARE_LINK_MARKERS) or _PARSERS_DIFFER.search(text):
+    if any(marker in text for marker in _BARE_LINK_MARKERS) or _parsers_differ(text):
         return None
     math, parser = [], _PLAIN_MARKDOWN
     if any(opener in text for opener in _MATH_OPENERS):
@@ -583,6 +584,18 @@ def _restore_math(out: str, math: list) -> str | None:
 
     out = _PLACEHOLDER_HTML.sub(mathml, out)
     return out if sorted(seen) == list(range(len(math))) else None
+
+
+def _parsers_differ(text: str) -> bool:
+    # Cheap tests first: one regular expression over every answer cost as much as the math path saves.
+    if text.isascii():
+        if any(character in text for character in _ASCII_WHITESPACE_BUT_SPACE):
+            return True
+    elif _WHITESPACE_BUT_SPACE.search(text):
+        return True
+    if (":-" in text or "-:" in text) and _PIPELESS_DELIMITER_ROW.search(text):
+        return True
+    return ">" in text and _EMPTY_LIST_ITEM.search(text) is not None
 
 
 def _join_hidden_paragraphs(out: str) -> str:

@@ -396,7 +396,7 @@ def _fuzz_text(rng) -> str:
         parts = [
             rng.choice(_FUZZ_MATH if rng.random() < 0.45 else _FUZZ_TEXT) for _ in range(rng.randint(1, 6))
         ]
-        # No blank piece after a marker: an empty quote is where the two parsers differ (see _PARSERS_DIFFER).
+        # No blank piece after a marker: an empty quote is where the two parsers differ (rendering._parsers_differ).
         body = "\n".join(piece if piece.strip() else "a" for piece in "".join(parts).split("\n"))
         lines.append(rng.choice(_FUZZ_PREFIX) + body)
     return "\n".join(lines)
