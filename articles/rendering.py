@@ -371,11 +371,11 @@ _PLAIN_RULES = [
 _PLAIN_MARKDOWN = markdown_it_pyrs.MarkdownIt("zero")
 _PLAIN_MARKDOWN.enable_many(_PLAIN_RULES)
 _BARE_LINK_MARKERS = ("://", "www.", "@")  # gfm_autolink_plugin's rules are its own
+_MATH_OPENERS = ("$", "\\(", "\\[")
 # Where the two parsers differ (found by a differential fuzz; no real answer has them): whitespace other than
 # spaces and newlines (kept at a paragraph's edges by the Rust port), a delimiter row without pipes (a table
 # to it), and an empty list item (after a lazy quote line). An empty quote, which the Rust port closes on a
 # line of its own, differs by that newline only and is left to it.
-_MATH_OPENERS = ("$", "\\(", "\\[")
 _ASCII_WHITESPACE_BUT_SPACE = ("\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
 _WHITESPACE_BUT_SPACE = re.compile(r"[^\S \n]")
 _PIPELESS_DELIMITER_ROW = re.compile(r"^[ >]*(?::-|-:)[-: ]*$", re.MULTILINE)
@@ -393,19 +393,23 @@ _BLOCK_TAG_AT_END = re.compile(
 
 
 def _render_plain(text: str) -> str | None:
-    """HTML for an answer without bare links, and with math only where the inline math finder below can
-    place it, or None when the plugin pipeline must render it."""
+    """The HTML the plugin pipeline would give, from the compiled parser; None where that cannot be
+    vouched for (bare links, math the finder below cannot place, images, unsafe links)."""
     if any(marker in text for marker in _BARE_LINK_MARKERS) or _parsers_differ(text):
         return None
-    math, parser = [], _PLAIN_MARKDOWN
+    math = []
+    parser = _PLAIN_MARKDOWN
     if any(opener in text for opener in _MATH_OPENERS):
         protected = _protect_math(text)
         if protected is None:
             return None
-        (text, math), parser = protected, _MATH_MARKDOWN
+        text, math = protected
+        parser = _MATH_MARKDOWN
     out = parser.render(text)
     if "<img" in out or not all(_validate_link(html.unescape(href)) for href in _HREF.findall(out)):
         return None
+    if math and "<code" in out:
+        return None  # a placeholder may have landed in an indented code block
     levels = [int(level) for closing, level in _HEADING_TAG.findall(out) if not closing]
     if levels and min(levels) != 2:
         shift = 2 - min(levels)
@@ -570,10 +574,7 @@ def _closes_on_a_later_line(text: str, at: int, end: int) -> bool:
 
 
 def _restore_math(out: str, math: list) -> str | None:
-    """The compiled parser's HTML with each placeholder replaced by its MathML; None if one went astray
-    (into a code block, or lost)."""
-    if "<code" in out:
-        return None
+    """The compiled parser's HTML with each placeholder replaced by its MathML; None if one went astray."""
     seen = []
 
     def mathml(match: re.Match) -> str:
