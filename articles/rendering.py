@@ -425,15 +425,15 @@ def _render_plain(text: str) -> str | None:
 # Math on the compiled path: found where markdown-it-py's inline rule finds it, and stood in for
 # ---------------------------------------------------------------------------------------------------------
 
-# markdown-it-py finds inline math while it scans a paragraph left to right; only code spans, links,
-# autolinks and entities could take a "$" or "\" before its math rule sees it, and only escapes are left
-# in an answer without the first three outside math (and without "&"). The finder below follows that scan
-# line by line, and the block rule for display math on lines of its own. Each span becomes a placeholder
-# the compiled parser keeps as text (its first and last characters are punctuation like the delimiters',
-# so emphasis beside math parses the same); each block becomes an HTML comment, a block that interrupts a
-# paragraph and ends on its line, as display math does. Whatever the finder is unsure of (a span that may
-# close on a later line, a block it cannot bound, a placeholder that lands in code) goes to the plugin
-# pipeline, so this path only ever renders what that one would.
+# markdown-it-py finds inline math while it scans a paragraph left to right. Before its math rule sees a "$"
+# or "\", a code span, link, autolink or entity could take it, and the block rules could split the text
+# first (a table's cells, a quote's markers, a lazy line). The finder declines answers with any of the
+# first four outside math and with tables, follows the scan line by line (escapes included) and the block
+# rule for display math on lines of its own, and declines where the block structure decides (a span that
+# may close on a later line, a block after a line that may be a lazy continuation, display math in a quote).
+# Each span becomes a placeholder the compiled parser keeps as text (its first and last characters are
+# punctuation like the delimiters', so emphasis beside math parses the same); each block becomes an HTML
+# comment, a block that interrupts a paragraph and ends on its line, as display math does.
 _NOT_MATH_SAFE_ANYWHERE = ("~~~", "]:", "<!--", "\0", _PLACEHOLDER)  # read before any math
 _NOT_MATH_SAFE_OUTSIDE_MATH = ("`", "<", "&", "](", "|")
 _CONTENT_COLUMN = re.compile(r"(?:[ ]*(?:>|[-*+](?=[ ])|\d{1,9}[.)](?=[ ])))*[ ]*")  # quote and list markers
