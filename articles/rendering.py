@@ -7,6 +7,7 @@ all call it. `render_markdown` runs once per article at import time; its output 
 import datetime
 import functools
 import html
+import itertools
 import re
 from xml.etree.ElementTree import tostring
 
@@ -120,13 +121,19 @@ def _is_money(content: str, after: str) -> bool:
     return content[0].isspace() != content[-1].isspace()
 
 
+def _inline_opener(src: str, start: int) -> str | None:
+    """The math delimiter opening at src[start]: "$$", "\\(" and "\\[" before "$"."""
+    opener = src[start : start + 2]
+    if opener in _INLINE_MATH_DELIMITERS:
+        return opener
+    return "$" if opener[:1] == "$" else None
+
+
 def _inline_math_at(src: str, start: int, limit: int):
     """The math span opening at src[start] and closing before `limit`: (opener, content, display, end), or None."""
-    opener = src[start : start + 2]
-    if opener not in _INLINE_MATH_DELIMITERS:
-        opener = opener[:1]
-        if opener != "$":
-            return None
+    opener = _inline_opener(src, start)
+    if opener is None:
+        return None
     closer, display = _INLINE_MATH_DELIMITERS[opener]
     close = _find_unescaped(src, closer, start + len(opener), limit)
     if close == -1:
@@ -159,25 +166,13 @@ def _math_block(state, start_line: int, end_line: int, silent: bool) -> bool:
     if state.is_code_block(start_line):
         return False
     first = state.src[state.bMarks[start_line] + state.tShift[start_line] : state.eMarks[start_line]].rstrip()
-    closer = _BLOCK_MATH_DELIMITERS.get(first[:2])
-    if closer is None:
-        return False
-    rest = first[2:]
-    if closer in rest:
-        # Closed on the same line: only a block when nothing follows the closer ("$$a$$ and $$b$$" is not).
-        if rest.find(closer) != len(rest) - len(closer):
-            return False
-        lines, last_line = [rest[: -len(closer)]], start_line
-    else:
-        lines, last_line = _block_math_lines(state, rest, closer, start_line, end_line)
-        if lines is None:
-            return False
-    tex = "\n".join(lines)
-    if not tex.strip():
+    block = _display_math(first, _lines_in_block(state, start_line, end_line))
+    if block is None:
         return False
     if silent:
         return True
-    state.line = last_line + 1
+    tex, used = block
+    state.line = start_line + used + 1
     token = state.push("math_block", "math", 0)
     token.block = True
     token.content = tex
@@ -186,25 +181,44 @@ def _math_block(state, start_line: int, end_line: int, silent: bool) -> bool:
     return True
 
 
-def _block_math_lines(state, rest: str, closer: str, start_line: int, end_line: int):
-    """Lines of a multi-line display block up to the line ending with `closer`, or (None, None).
-
-    A blank line or a dedent out of the enclosing container ends the search: LaTeX forbids blank lines in
-    math, and an unclosed `$$` must not swallow the rest of the answer.
-    """
-    lines = [rest]
+def _lines_in_block(state, start_line: int, end_line: int):
+    """The texts of the lines after start_line, up to a dedent out of the enclosing container."""
     for line in range(start_line + 1, end_line):
-        begin = state.bMarks[line] + state.tShift[line]
-        text = state.src[begin : state.eMarks[line]].rstrip()
-        if not text or state.sCount[line] < state.blkIndent:
-            return None, None
-        if text.endswith(closer):
-            lines.append(text[: -len(closer)])
-            return lines, line
-        if closer in text:
-            return None, None
-        lines.append(text)
-    return None, None
+        if state.sCount[line] < state.blkIndent:
+            return
+        yield state.src[state.bMarks[line] + state.tShift[line] : state.eMarks[line]].rstrip()
+
+
+def _display_math(first: str, following):
+    """(tex, lines it takes after the first) of the display math opening `first` (a line's text), with
+    `following` the texts of the lines after it in its block; or None when `first` is a paragraph line.
+
+    Closed on the first line, it is a block only when nothing follows the closer ("$$a$$ and $$b$$" is
+    not). Otherwise a blank line or the block's end stops the search: LaTeX forbids blank lines in math,
+    and an unclosed `$$` must not swallow the rest of the answer.
+    """
+    closer = _BLOCK_MATH_DELIMITERS.get(first[:2])
+    if closer is None:
+        return None
+    rest = first[2:]
+    if closer in rest:
+        if rest.find(closer) != len(rest) - len(closer):
+            return None
+        found, used = [rest[: -len(closer)]], 0
+    else:
+        found, used = [rest], None
+        for count, text in enumerate(following, start=1):
+            if not text or (closer in text and not text.endswith(closer)):
+                return None
+            if text.endswith(closer):
+                found.append(text[: -len(closer)])
+                used = count
+                break
+            found.append(text)
+        if used is None:
+            return None
+    tex = "\n".join(found)
+    return (tex, used) if tex.strip() else None
 
 
 def _render_math_inline(self, tokens, idx, options, env) -> str:
@@ -460,28 +474,30 @@ def _protect_math(text: str):
     lines = text.split("\n")
     out, outside, math = [], [], []  # outside: what markdown-it-py parses as Markdown (math left out)
     deepest = -1  # the deepest content column among the lines since the last blank one
-    line_start, number = 0, 0
+    starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
+    number = 0
     try:
         while number < len(lines):
             line = lines[number]
             opener = _MATH_BLOCK_OPENER.match(line)
             if opener and deepest > opener.end():
                 raise _Unsure  # perhaps a lazy continuation line, in a deeper block than it looks
-            block = _display_block(lines, number, opener.end()) if opener else None
+            block = None
+            if opener:
+                first = line[opener.end() :].rstrip()
+                block = _display_math(first, _finder_lines_in_block(lines, number, opener.end()))
             deepest = max(deepest, _CONTENT_COLUMN.match(line).end()) if line.strip(" ") else -1
             if "|" in line and number + 1 < len(lines) and _is_table_delimiter_row(lines[number + 1]):
                 raise _Unsure  # a table to markdown-it-py, which splits its cells before finding math
             if block is None:
-                outside.append(_protect_inline(text, line_start, line_start + len(line), math))
+                outside.append(_protect_inline(text, starts[number], starts[number] + len(line), math))
                 out.append(outside[-1])
             else:
-                tex, last = block
+                tex, used = block
                 outside.append(line[: opener.end()])
                 out.append(f"{outside[-1]}<!--{_PLACEHOLDER}{len(math)}{_PLACEHOLDER}-->")
                 math.append((tex, True))
-                line_start += sum(len(skipped) + 1 for skipped in lines[number:last])
-                number = last
-            line_start += len(lines[number]) + 1
+                number += used
             number += 1
     except _Unsure:
         return None
@@ -495,44 +511,18 @@ def _is_table_delimiter_row(line: str) -> bool:
     return "-" in cells and _TABLE_DELIMITER_ROW.fullmatch(cells) is not None
 
 
-def _display_block(lines: list, number: int, column: int):
-    """(tex, last line) of the display block _math_block finds opening at lines[number][column:], or None
-    when that line is a paragraph line."""
-    first = lines[number][column:].rstrip()
-    closer = _BLOCK_MATH_DELIMITERS[first[:2]]
-    rest = first[2:]
-    if closer in rest:
-        if rest.find(closer) != len(rest) - len(closer):
-            return None
-        tex, last = rest[: -len(closer)], number
-    else:
-        if ">" in lines[number][:column]:
-            # In a blockquote, the next line either has its own ">" (declined below) or is a lazy line,
-            # which markdown-it-py's block rule does not reach.
-            raise _Unsure
-        found, last = [rest], None
-        for following in range(number + 1, len(lines)):
-            line = lines[following]
-            text = line.lstrip(" ").rstrip()  # the indentation markdown-it skips is spaces only
-            # markdown-it-py ends the search at a blank line or where the enclosing block ends.
-            if (
-                not text
-                or len(line) - len(line.lstrip(" ")) < column
-                or text[0] == ">"
-                or (closer in text and not text.endswith(closer))
-            ):
-                raise _Unsure
-            if text.endswith(closer):
-                found.append(text[: -len(closer)])
-                last = following
-                break
-            found.append(text)
-        if last is None:
-            raise _Unsure
-        tex = "\n".join(found)
-    if not tex.strip():
+def _finder_lines_in_block(lines: list, number: int, column: int):
+    """The texts of the lines after lines[number] for _display_math, as far as the finder can tell
+    they are in the same block; _Unsure where only block parsing could."""
+    if ">" in lines[number][:column]:
+        # In a blockquote, the next line either has its own ">" or is a lazy line, which markdown-it-py's
+        # block rule does not reach.
         raise _Unsure
-    return tex, last
+    for line in lines[number + 1 :]:
+        text = line.lstrip(" ").rstrip()  # the indentation markdown-it skips is spaces only
+        if text and (len(line) - len(line.lstrip(" ")) < column or text[0] == ">"):
+            raise _Unsure
+        yield text
 
 
 def _protect_inline(text: str, start: int, end: int, math: list) -> str:
@@ -560,11 +550,9 @@ def _protect_inline(text: str, start: int, end: int, math: list) -> str:
 
 def _closes_on_a_later_line(text: str, at: int, end: int) -> bool:
     """Whether text[at] opens math whose first closer comes after the line ending at `end`."""
-    opener = text[at : at + 2]
-    if opener not in _INLINE_MATH_DELIMITERS:
-        opener = opener[:1]
-        if opener != "$":
-            return False
+    opener = _inline_opener(text, at)
+    if opener is None:
+        return False
     closer = _INLINE_MATH_DELIMITERS[opener][0]
     after = at + len(opener)
     return (
