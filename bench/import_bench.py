@@ -5,12 +5,16 @@
 With --database-url, the same files are also imported into a fresh SQLite file, and the ratio printed.
 
 Prints: the baseline (read + split + yaml.CSafeLoader, one process; the mean of a run just before the
-import and one just after), the first import into an empty database (with where the time went and the
-peak memory of the whole process tree), and a re-import of the same unchanged files. Skips with a
-message when ../shared/corpus is absent.
+import and one just after), a dry run (every file parsed, checked and rendered on both cores, nothing
+written), the first import into an empty database (with where the time went and the peak memory of the
+whole process tree), and a re-import of the same unchanged files. When `hugo` is installed, the
+yardstick issue 5 names: Hugo building the same files (bench/hugo), to memory and to disk, against a
+baseline run after it. Skips with a message when ../shared/corpus is absent.
 """
 
 import argparse
+import os
+import shutil
 import sys
 import tempfile
 import time
@@ -29,6 +33,21 @@ def baseline(files):
         front = text.split("\n---\n", 1)[0].removeprefix("---\n")
         yaml.load(front, Loader=yaml.CSafeLoader)
     return time.perf_counter() - started
+
+
+def hugo_builds(corpus):
+    """{"memory": Measured, "disk": Measured}: Hugo building the corpus with bench/hugo; None without hugo."""
+    hugo = shutil.which("hugo")
+    if hugo is None:
+        return None
+    builds = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        site = Path(scratch) / "site"
+        shutil.copytree(ROOT / "bench" / "hugo", site)
+        for name, extra in (("memory", ["--renderToMemory"]), ("disk", [])):
+            command = [hugo, "--quiet", "--source", str(site), "--contentDir", str(corpus), *extra]
+            builds[name] = run_measured(command, dict(os.environ))
+    return builds
 
 
 def main():
@@ -50,6 +69,7 @@ def main():
         command = [sys.executable, str(ROOT / "manage.py"), "import_articles", str(corpus), "-v2"]
         # The baseline on both sides of the import: this machine's speed drifts within minutes.
         before = baseline(files)
+        dry = run_measured([*command, "--dry-run"], env)  # on the empty database: every file prepared
         first = run_measured(command, env)
         after = baseline(files)
         base = (before + after) / 2
@@ -58,10 +78,15 @@ def main():
             sqlite_env = production_env(f"sqlite:///{scratch}/bench.sqlite3")
             manage(["migrate", "--noinput", "-v0"], sqlite_env)
             sqlite = run_measured(command, sqlite_env)
+    hugo = hugo_builds(corpus)
+    if hugo:
+        late = baseline(files)
 
     print(f"files: {len(files):,}  database: {database_url.split(':')[0]}")
     print(f"baseline parse (CSafeLoader, 1 process): {base:6.1f} s  ({len(files) / base:,.0f} files/s; "
           f"{before:.1f} s before the import, {after:.1f} s after)")  # fmt: skip
+    print(f"dry run (parse, check, render; no writes): {dry.seconds:4.1f} s  = {dry.seconds / base:.2f}x baseline, "
+          f"CPU {dry.cpu:.1f} s in all processes")  # fmt: skip
     print(f"first import:                            {first.seconds:6.1f} s  = {first.seconds / base:.2f}x baseline, "
           f"CPU {first.cpu:.1f} s in all processes")  # fmt: skip
     print(f"   peak memory of the process tree: {first.peak_pss:.0f} MiB PSS "
@@ -73,6 +98,17 @@ def main():
               f"{database_url.split(':')[0]} takes {first.seconds / sqlite.seconds:.2f}x as long")  # fmt: skip
     print(f"re-import (unchanged):                   {again.seconds:6.1f} s  = "
           f"{first.seconds / again.seconds:.1f}x faster than first, peak memory {again.peak_pss:.0f} MiB PSS")  # fmt: skip
+
+    if hugo:
+        yardstick = (after + late) / 2
+        print(f"hugo, the same files (bench/hugo), against a baseline of {yardstick:.1f} s "
+              f"({after:.1f} s before the builds, {late:.1f} s after):")  # fmt: skip
+        for name, label in (("memory", "rendered to memory"), ("disk", "written to disk")):
+            build = hugo[name]
+            print(f"   {label + ':':<19} {build.seconds:6.1f} s = {build.seconds / yardstick:.2f}x baseline, "
+                  f"CPU {build.cpu:.1f} s, peak memory {build.peak_rss:.0f} MiB RSS")  # fmt: skip
+    else:
+        print("hugo: not installed (apt-get install hugo), so no yardstick build")
 
 
 if __name__ == "__main__":
