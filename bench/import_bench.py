@@ -35,19 +35,27 @@ def baseline(files):
     return time.perf_counter() - started
 
 
-def hugo_builds(corpus):
-    """{"memory": Measured, "disk": Measured}: Hugo building the corpus with bench/hugo; None without hugo."""
+def hugo_yardstick(corpus, files, before):
+    """Print Hugo building the corpus with bench/hugo, to memory and to disk, against the mean of an
+    earlier baseline (``before``, run after the import) and one run after the builds; say so when hugo is not installed."""
     hugo = shutil.which("hugo")
     if hugo is None:
-        return None
+        print("hugo: not installed (apt-get install hugo), so no yardstick build")
+        return
     builds = {}
     with tempfile.TemporaryDirectory() as scratch:
         site = Path(scratch) / "site"
         shutil.copytree(ROOT / "bench" / "hugo", site)
-        for name, extra in (("memory", ["--renderToMemory"]), ("disk", [])):
+        for label, extra in (("rendered to memory", ["--renderToMemory"]), ("written to disk", [])):
             command = [hugo, "--quiet", "--source", str(site), "--contentDir", str(corpus), *extra]
-            builds[name] = run_measured(command, dict(os.environ))
-    return builds
+            builds[label] = run_measured(command, dict(os.environ))
+    after = baseline(files)
+    base = (before + after) / 2
+    print(f"hugo, the same files (bench/hugo), against a baseline of {base:.1f} s "
+          f"({before:.1f} s after the import, {after:.1f} s after the builds):")  # fmt: skip
+    for label, build in builds.items():
+        print(f"   {label + ':':<19} {build.seconds:6.1f} s = {build.seconds / base:.2f}x baseline, "
+              f"CPU {build.cpu:.1f} s, peak memory {build.peak_rss:.0f} MiB RSS")  # fmt: skip
 
 
 def main():
@@ -78,9 +86,6 @@ def main():
             sqlite_env = production_env(f"sqlite:///{scratch}/bench.sqlite3")
             manage(["migrate", "--noinput", "-v0"], sqlite_env)
             sqlite = run_measured(command, sqlite_env)
-    hugo = hugo_builds(corpus)
-    if hugo:
-        late = baseline(files)
 
     print(f"files: {len(files):,}  database: {database_url.split(':')[0]}")
     print(f"baseline parse (CSafeLoader, 1 process): {base:6.1f} s  ({len(files) / base:,.0f} files/s; "
@@ -99,16 +104,7 @@ def main():
     print(f"re-import (unchanged):                   {again.seconds:6.1f} s  = "
           f"{first.seconds / again.seconds:.1f}x faster than first, peak memory {again.peak_pss:.0f} MiB PSS")  # fmt: skip
 
-    if hugo:
-        yardstick = (after + late) / 2
-        print(f"hugo, the same files (bench/hugo), against a baseline of {yardstick:.1f} s "
-              f"({after:.1f} s before the builds, {late:.1f} s after):")  # fmt: skip
-        for name, label in (("memory", "rendered to memory"), ("disk", "written to disk")):
-            build = hugo[name]
-            print(f"   {label + ':':<19} {build.seconds:6.1f} s = {build.seconds / yardstick:.2f}x baseline, "
-                  f"CPU {build.cpu:.1f} s, peak memory {build.peak_rss:.0f} MiB RSS")  # fmt: skip
-    else:
-        print("hugo: not installed (apt-get install hugo), so no yardstick build")
+    hugo_yardstick(corpus, files, after)
 
 
 if __name__ == "__main__":
