@@ -36,8 +36,8 @@ def baseline(files):
 
 
 def hugo_yardstick(corpus, files, before):
-    """Print Hugo building the corpus with bench/hugo, to memory and to disk, against the mean of an
-    earlier baseline (``before``, run after the import) and one run after the builds; say so when hugo is not installed."""
+    """Print Hugo building the corpus with bench/hugo, to memory and to disk, against the mean of the
+    baseline run after the import (``before``) and one run after the builds. Without hugo, say so."""
     hugo = shutil.which("hugo")
     if hugo is None:
         print("hugo: not installed (apt-get install hugo), so no yardstick build")
