@@ -40,15 +40,28 @@ def site_version():
 def deferred_bumps():
     """Inside a transaction: the rows written leave the generation alone, then it is bumped once.
 
-    SQLite's bump triggers run once per row (migration 0006); PostgreSQL's run once per statement and
-    need no help. The flag is set and cleared inside the caller's transaction, so no other connection
-    ever sees it set, and a rollback clears it with everything else.
+    SQLite's bump triggers run once per row (migration 0006). PostgreSQL's run once per statement, but
+    the first one would lock the state row until the commit, so two batches written at once would take
+    turns (migration 0008). The flag is set and cleared inside the caller's transaction, so no other
+    connection ever sees it set, and a rollback clears it with everything else.
     """
+    if not connection.in_atomic_block:
+        raise RuntimeError("deferred_bumps() must run inside transaction.atomic()")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL qtakes.defer_bumps = 'on'")
+            yield
+            # The deferred foreign-key checks run now, not at the commit, which would hold the state
+            # row's lock through them.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET LOCAL qtakes.defer_bumps = 'off'")
+            cursor.execute(
+                f"UPDATE {STATE_TABLE} SET generation = generation + 1, changed_at = now() WHERE id = 1"
+            )
+        return
     if connection.vendor != "sqlite":
         yield
         return
-    if not connection.in_atomic_block:
-        raise RuntimeError("deferred_bumps() must run inside transaction.atomic()")
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE {STATE_TABLE} SET deferred = 1 WHERE id = 1")
         yield

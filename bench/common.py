@@ -19,6 +19,7 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 FULL_TAR = CORPUS / "quicktakes-full.tar.xz"
 SAMPLE = CORPUS / "quicktakes-sample"
 UNPACKED = Path(tempfile.gettempdir()) / "qtakes-bench-corpus"
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def full_corpus():
@@ -82,12 +83,31 @@ def children_cpu():
     return usage.ru_utime + usage.ru_stime
 
 
-def run_measured(command, env, samples=None):
+def server_cpu(name):
+    """{pid: CPU seconds} of the running processes called ``name`` (the database server's, say)."""
+    seconds = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                command, fields = stat.read().rsplit(")", 1)
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+        if command.split("(", 1)[1] == name:
+            user, system = fields.split()[11:13]
+            seconds[pid] = (int(user) + int(system)) / CLOCK_TICKS
+    return seconds
+
+
+def run_measured(command, env, samples=None, server=None):
     """Run a command; return a Measured run (time, peak memory, output, CPU of the whole tree).
 
-    With ``samples`` (a list), also append (seconds since start, tree PSS in MiB) as the run goes.
+    With ``samples`` (a list), also append (seconds since start, tree PSS in MiB) as the run goes. With
+    ``server`` (a process name, such as "postgres"), also count the CPU those processes spent meanwhile:
+    the database server's share of the work, which the tree's own figure leaves out.
     """
     started, cpu = time.perf_counter(), children_cpu()
+    server_start = server_cpu(server) if server else {}
+    server_seen = dict(server_start)
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     peaks = [0, 0]
 
@@ -97,6 +117,9 @@ def run_measured(command, env, samples=None):
             peaks[:] = max(peaks[0], rss), max(peaks[1], pss)
             if samples is not None:
                 samples.append((time.perf_counter() - started, pss / 1024))
+            if server:
+                # A backend's figure is its last sample before it exits: up to half a second is missed.
+                server_seen.update(server_cpu(server))
             # Each sample reads smaps_rollup, about 13 ms of kernel time: sampled at 20 Hz, the watcher
             # took a fifth of a core from the run it measured.
             time.sleep(0.5)
@@ -107,8 +130,15 @@ def run_measured(command, env, samples=None):
     watcher.join()
     if process.returncode != 0:
         raise SystemExit(f"{command} failed:\n{output}")
+    if server:
+        server_seen.update(server_cpu(server))
     return Measured(
-        time.perf_counter() - started, peaks[0] / 1024, peaks[1] / 1024, output, children_cpu() - cpu
+        time.perf_counter() - started,
+        peaks[0] / 1024,
+        peaks[1] / 1024,
+        output,
+        children_cpu() - cpu,
+        sum(seconds - server_start.get(pid, 0) for pid, seconds in server_seen.items()),
     )
 
 
@@ -118,7 +148,12 @@ class Measured:
     peak_rss: float  # MiB, summed over the processes
     peak_pss: float  # MiB
     output: str
-    cpu: float  # seconds, all processes
+    cpu: float  # seconds, all processes of the tree
+    server_cpu: float = 0.0  # seconds, the named server's processes (0 when none was named)
+
+    def floor(self, cores=None):
+        """The least time this much CPU could take on this machine's cores, perfectly shared."""
+        return (self.cpu + self.server_cpu) / (cores or os.cpu_count() or 1)
 
     def line(self, prefix):
         """The last line of the output that starts with ``prefix``."""

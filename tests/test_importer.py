@@ -223,7 +223,7 @@ def test_batches_commit_whole_and_an_interrupted_run_finishes_when_run_again(tmp
             original(self, ready[:1])  # half a batch written inside the transaction...
             raise KeyboardInterrupt  # ...then Ctrl-C: the whole batch rolls back
 
-        original(self, ready)
+        return original(self, ready)
 
     monkeypatch.setattr(Importer, "_write", interrupt_third_batch)
     result = Importer(batch_size=2).run(find_source_files([tmp_path]))
