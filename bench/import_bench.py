@@ -76,9 +76,8 @@ def main():
         manage(["migrate", "--noinput", "-v0"], env)
         command = [sys.executable, str(ROOT / "manage.py"), "import_articles", str(corpus), "-v2"]
         server = "postgres" if database_url.startswith("postgres") else None  # SQLite works in-process
-        # The baseline on both sides of the import: this machine's speed drifts within minutes. Read once
-        # first, untimed: the run before the import otherwise read files the previous run's writes had
-        # pushed out of the page cache (13.9 s against 8.0 s after the import, in one run).
+        # The baseline on both sides of the import: this machine's speed drifts within minutes. The files
+        # are read once first, untimed, so that no timed run reads one from the disk.
         for path in files:
             path.read_bytes()
         before = baseline(files)
