@@ -564,10 +564,9 @@ class Importer:
 
     def finish(self):
         """Resolve what batches written at once could not; name new subjects; count dangling relations."""
-        # A relation to an article written beside its own batch, in this run or in one interrupted,
-        # found nothing then: it waits here, with those whose target no file has.
-        # Only urls that name an article now: PostgreSQL's triggers bump the page cache even for an
-        # UPDATE that changes no row.
+        # A relation whose article was written in the batch beside its own (in this run, or in one
+        # interrupted) found nothing then. Only urls that name an article now are updated: PostgreSQL's
+        # triggers bump the page cache even for an UPDATE that changes no row.
         arrived = Relation.objects.filter(target__isnull=True, target_url__in=Article.objects.values("url"))
         self.result.relations_resolved += resolve_relations(
             sorted(set(arrived.values_list("target_url", flat=True)))
