@@ -22,7 +22,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, reset_queries, transaction
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
 from . import cache, editing, exporter, locks, rendering
@@ -238,6 +238,7 @@ class Importer:
         self.new_subject_ids = set()
         self.statistics_due = STATISTICS_FIRST  # articles created by the next planner statistics refresh
         self.keyword_ids = {}  # slug -> id, as read or written during this run (a failed batch ends it)
+        self.writers = None  # BatchWriters while batches are written at once
 
     def run(self, paths):
         started = time.perf_counter()
@@ -394,10 +395,11 @@ class Importer:
         if connection.vendor != "postgresql" or self.dry_run or batches < 2 or connection.in_atomic_block:
             yield None
             return
-        writers = BatchWriters(CONCURRENT_BATCHES, self.result)
+        self.writers = BatchWriters(CONCURRENT_BATCHES, self.result)
         try:
-            yield writers
+            yield self.writers
         finally:
+            self.writers, writers = None, self.writers
             writers.wait()
 
     def write_batch(self, batch, prepared, writers=None):
@@ -430,7 +432,7 @@ class Importer:
             return
         # The rows batches share are committed first, here: two writers creating one keyword would
         # each wait for the other's commit.
-        with transaction.atomic():
+        with transaction.atomic(), cache.deferred_bumps():
             for prepared in ready:
                 self.subject_for(prepared.record)
             self.create_keywords(prepared.record for prepared in ready)
@@ -557,20 +559,18 @@ class Importer:
             ],
             rows,
         )
+        resolved = sum(row[-1] is not None for row in rows)
+        if self.writers is not None:
+            # Two writers updating each other's waiting relations could deadlock: finish() does it.
+            return resolved
         # With the relations written earlier (this run or before) that waited for these articles.
-        return sum(row[-1] is not None for row in rows) + resolve_relations(
-            [record.url for _, record in written]
-        )
+        return resolved + resolve_relations([record.url for _, record in written])
 
     def finish(self):
         """Resolve what batches written at once could not; name new subjects; count dangling relations."""
-        # A relation whose article was written in the batch beside its own (in this run, or in one
-        # interrupted) found nothing then. Only urls that name an article now are updated: PostgreSQL's
-        # triggers bump the page cache even for an UPDATE that changes no row.
-        arrived = Relation.objects.filter(target__isnull=True, target_url__in=Article.objects.values("url"))
-        self.result.relations_resolved += resolve_relations(
-            sorted(set(arrived.values_list("target_url", flat=True)))
-        )
+        # Relations written before their article by batches written at once (in this run, or in one
+        # interrupted) are resolved here, together.
+        self.result.relations_resolved += resolve_arrived_relations()
         for subject_id in self.new_subject_ids:
             spellings = (
                 Article.objects.filter(subject_id=subject_id)
@@ -598,16 +598,29 @@ class BatchWriters:
 
     def submit(self, write, ready):
         while len(self.in_flight) >= self.count:
-            self.result.add(self.in_flight.popleft().result())
+            # Taken off only once counted: a Ctrl-C while waiting leaves it for wait() to count.
+            outcome = self.in_flight[0].result()
+            self.in_flight.popleft()
+            self.result.add(outcome)
         self.in_flight.append(self.executor.submit(on_own_connection, write, ready))
 
     def wait(self):
-        """Wait for every batch in flight, counting each; a failed batch's error is raised here."""
-        try:
-            while self.in_flight:
-                self.result.add(self.in_flight.popleft().result())
-        finally:
-            self.executor.shutdown()
+        """Count every batch in flight once written, then raise the first failure, if any."""
+        failure = None
+        while self.in_flight:
+            batch = self.in_flight[0]
+            try:
+                outcome = batch.result()
+            except BaseException as exc:  # noqa: BLE001 - raised below, once every batch has ended
+                failure = failure or exc
+                if not batch.done():  # a Ctrl-C while waiting: the batch is still being written whole
+                    continue
+            else:
+                self.result.add(outcome)
+            self.in_flight.popleft()
+        self.executor.shutdown()
+        if failure is not None:
+            raise failure
 
 
 def on_own_connection(write, ready):
@@ -737,6 +750,16 @@ def table_name(model):
 
 def column_names(model, field_names):
     return ", ".join(connection.ops.quote_name(model._meta.get_field(name).column) for name in field_names)
+
+
+def resolve_arrived_relations():
+    """Point every waiting relation whose url now names an article at it; return how many."""
+    arrived = Relation.objects.filter(target__isnull=True, target_url__in=Article.objects.values("url"))
+    if not arrived.exists():  # PostgreSQL's triggers bump the page cache even for an UPDATE of no row
+        return 0
+    return arrived.update(
+        target=Subquery(Article.objects.filter(url=OuterRef("target_url")).values("pk")[:1])
+    )
 
 
 def resolve_relations(urls):

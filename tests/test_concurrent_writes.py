@@ -4,8 +4,9 @@ import os
 import threading
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
+from articles.cache import STATE_TABLE
 from articles.importer import Importer, find_source_files, import_paths
 from articles.models import Article, ArticleKeyword, Keyword, Relation
 from tests.sources import write_source
@@ -58,7 +59,7 @@ def test_a_failed_batch_in_a_writer_fails_the_run_and_leaves_whole_batches(tmp_p
 
     def fail_third_batch(self, ready):
         calls.append(len(ready))
-        if len(calls) == 3:
+        if len(calls) == 3:  # taken before writing: the other writer appends while this one writes
             original(self, ready)
             raise RuntimeError("the database went away")
         return original(self, ready)
@@ -72,6 +73,52 @@ def test_a_failed_batch_in_a_writer_fails_the_run_and_leaves_whole_batches(tmp_p
     monkeypatch.setattr(Importer, "_write", original)
     result = import_paths([tmp_path])
     assert (result.created, result.relations_dangling) == (8 - stored, 0)
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_an_interrupt_in_a_writer_keeps_whole_batches_and_counts_them(tmp_path, monkeypatch):
+    ring(tmp_path, 8)
+    original = Importer._write
+    calls = []
+
+    def interrupt_third_batch(self, ready):
+        calls.append(len(ready))
+        number = len(calls)  # now: the other writer may append while this one writes
+        outcome = original(self, ready)
+        if number == 3:
+            raise KeyboardInterrupt  # after the writes, inside the transaction: the batch rolls back
+        return outcome
+
+    monkeypatch.setattr(Importer, "_write", interrupt_third_batch)
+    result = Importer(batch_size=2).run(find_source_files([tmp_path]))
+    assert result.interrupted
+    stored = Article.objects.count()
+    assert result.created == stored and stored in (4, 6)  # the fourth batch may have been written beside it
+    assert Relation.objects.count() == 2 * stored
+    monkeypatch.setattr(Importer, "_write", original)
+    result = import_paths([tmp_path])
+    assert (result.created, result.unchanged, result.relations_dangling) == (8 - stored, stored, 0)
+
+
+def generation():
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT generation FROM {STATE_TABLE} WHERE id = 1")
+        return cursor.fetchone()[0]
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_bump_the_generation_once_per_batch_and_once_per_keyword_commit(tmp_path):
+    ring(tmp_path, 8)  # every batch of two names keywords no earlier batch did
+    before = generation()
+    Importer(batch_size=2).run(find_source_files([tmp_path]))
+    # Four batches and the four keyword commits ahead of them; then the end of the run names the new
+    # subject and resolves the relations written before their articles.
+    assert generation() - before == 4 + 4 + 2
+    before = generation()
+    import_paths([tmp_path])
+    assert generation() == before  # nothing changed, nothing bumped
 
 
 @pytest.mark.django_db(transaction=True)
