@@ -50,27 +50,33 @@ def test_two_batches_are_written_at_once_and_relations_between_them_resolve(tmp_
     assert ArticleKeyword.objects.count() == 16
 
 
+def fail_third_batch(monkeypatch, error):
+    """The third batch written raises ``error`` after its writes, inside its transaction."""
+    original = Importer._write
+    calls = []
+
+    def failing(self, ready):
+        calls.append(len(ready))
+        number = len(calls)  # now: the other writer may append while this one writes
+        outcome = original(self, ready)
+        if number == 3:
+            raise error
+        return outcome
+
+    monkeypatch.setattr(Importer, "_write", failing)
+
+
 @needs_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_a_failed_batch_in_a_writer_fails_the_run_and_leaves_whole_batches(tmp_path, monkeypatch):
     ring(tmp_path, 8)
-    original = Importer._write
-    calls = []
-
-    def fail_third_batch(self, ready):
-        calls.append(len(ready))
-        if len(calls) == 3:  # taken before writing: the other writer appends while this one writes
-            original(self, ready)
-            raise RuntimeError("the database went away")
-        return original(self, ready)
-
-    monkeypatch.setattr(Importer, "_write", fail_third_batch)
+    fail_third_batch(monkeypatch, RuntimeError("the database went away"))
     with pytest.raises(RuntimeError, match="went away"):
         Importer(batch_size=2).run(find_source_files([tmp_path]))
     stored = Article.objects.count()
     assert stored in (4, 6)  # the third batch rolled back; the fourth may have been written beside it
     assert Relation.objects.count() == 2 * stored and ArticleKeyword.objects.count() == 2 * stored
-    monkeypatch.setattr(Importer, "_write", original)
+    monkeypatch.undo()
     result = import_paths([tmp_path])
     assert (result.created, result.relations_dangling) == (8 - stored, 0)
 
@@ -79,24 +85,13 @@ def test_a_failed_batch_in_a_writer_fails_the_run_and_leaves_whole_batches(tmp_p
 @pytest.mark.django_db(transaction=True)
 def test_an_interrupt_in_a_writer_keeps_whole_batches_and_counts_them(tmp_path, monkeypatch):
     ring(tmp_path, 8)
-    original = Importer._write
-    calls = []
-
-    def interrupt_third_batch(self, ready):
-        calls.append(len(ready))
-        number = len(calls)  # now: the other writer may append while this one writes
-        outcome = original(self, ready)
-        if number == 3:
-            raise KeyboardInterrupt  # after the writes, inside the transaction: the batch rolls back
-        return outcome
-
-    monkeypatch.setattr(Importer, "_write", interrupt_third_batch)
+    fail_third_batch(monkeypatch, KeyboardInterrupt())
     result = Importer(batch_size=2).run(find_source_files([tmp_path]))
     assert result.interrupted
     stored = Article.objects.count()
     assert result.created == stored and stored in (4, 6)  # the fourth batch may have been written beside it
     assert Relation.objects.count() == 2 * stored
-    monkeypatch.setattr(Importer, "_write", original)
+    monkeypatch.undo()
     result = import_paths([tmp_path])
     assert (result.created, result.unchanged, result.relations_dangling) == (8 - stored, stored, 0)
 
