@@ -275,10 +275,10 @@ class Importer:
         # generation pass per batch still frees any cycle a batch leaves behind.
         gc.disable()
         try:
-            with self.concurrent_writers(len(batches)) as writers:
+            with self.concurrent_writers(len(batches)):
                 for batch, prepared in self.prepare_batches(batches, pool):
                     clock = time.perf_counter()
-                    self.write_batch(batch, prepared, writers)
+                    self.write_batch(batch, prepared)
                     self.result.timings["write"] += time.perf_counter() - clock
                     done += len(batch)
                     self.progress(done, total)
@@ -387,22 +387,22 @@ class Importer:
 
     @contextlib.contextmanager
     def concurrent_writers(self, batches):
-        """BatchWriters for PostgreSQL, or None to write each batch in this thread.
+        """On PostgreSQL, the batches written inside go to ``self.writers``; elsewhere, to this thread.
 
         Never inside a transaction of the caller's: the writers' connections would commit what it
         could no longer roll back.
         """
         if connection.vendor != "postgresql" or self.dry_run or batches < 2 or connection.in_atomic_block:
-            yield None
+            yield
             return
         self.writers = BatchWriters(CONCURRENT_BATCHES, self.result)
         try:
-            yield self.writers
+            yield
         finally:
             self.writers, writers = None, self.writers
             writers.wait()
 
-    def write_batch(self, batch, prepared, writers=None):
+    def write_batch(self, batch, prepared):
         ready = []
         for item, outcome in zip(batch, prepared, strict=True):
             if isinstance(outcome, SourceError):
@@ -427,7 +427,7 @@ class Importer:
             self.result.updated += sum(p.record.url in existing for p in ready)
             self.result.created += sum(p.record.url not in existing for p in ready)
             return
-        if writers is None:
+        if self.writers is None:
             self.result.add(self.write_ready(ready))
             return
         # The rows batches share are committed first, here: two writers creating one keyword would
@@ -436,7 +436,7 @@ class Importer:
             for prepared in ready:
                 self.subject_for(prepared.record)
             self.create_keywords(prepared.record for prepared in ready)
-        writers.submit(self.write_ready, ready)
+        self.writers.submit(self.write_ready, ready)
 
     def write_ready(self, ready):
         """Write one batch of prepared files in one transaction; return its BatchOutcome."""
