@@ -36,6 +36,29 @@ def site_version():
     return f"{row[0]}.{row[1]}" if row else "0.0"
 
 
+# Per database: the statements that set the flag the bump triggers check, and those that clear it and
+# bump once (migrations 0006 and 0008).
+DEFERRAL = {
+    "sqlite": (
+        [f"UPDATE {STATE_TABLE} SET deferred = 1 WHERE id = 1"],
+        [
+            f"UPDATE {STATE_TABLE} SET deferred = 0, generation = generation + 1, changed_at = {SQLITE_NOW}"
+            " WHERE id = 1"
+        ],
+    ),
+    "postgresql": (
+        ["SET LOCAL qtakes.defer_bumps = 'on'"],
+        [
+            # The deferred foreign-key checks run now, not at the commit, which would hold the state
+            # row's lock through them.
+            "SET CONSTRAINTS ALL IMMEDIATE",
+            "SET LOCAL qtakes.defer_bumps = 'off'",
+            f"UPDATE {STATE_TABLE} SET generation = generation + 1, changed_at = now() WHERE id = 1",
+        ],
+    ),
+}
+
+
 @contextlib.contextmanager
 def deferred_bumps():
     """Inside a transaction: the rows written leave the generation alone, then it is bumped once.
@@ -47,28 +70,13 @@ def deferred_bumps():
     """
     if not connection.in_atomic_block:
         raise RuntimeError("deferred_bumps() must run inside transaction.atomic()")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL qtakes.defer_bumps = 'on'")
-            yield
-            # The deferred foreign-key checks run now, not at the commit, which would hold the state
-            # row's lock through them.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("SET LOCAL qtakes.defer_bumps = 'off'")
-            cursor.execute(
-                f"UPDATE {STATE_TABLE} SET generation = generation + 1, changed_at = now() WHERE id = 1"
-            )
-        return
-    if connection.vendor != "sqlite":
-        yield
-        return
+    defer, bump = DEFERRAL[connection.vendor]
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {STATE_TABLE} SET deferred = 1 WHERE id = 1")
+        for statement in defer:
+            cursor.execute(statement)
         yield
-        cursor.execute(
-            f"UPDATE {STATE_TABLE} SET deferred = 0, generation = generation + 1, changed_at = {SQLITE_NOW}"
-            " WHERE id = 1"
-        )
+        for statement in bump:
+            cursor.execute(statement)
 
 
 def is_cacheable_request(request):

@@ -80,9 +80,8 @@ def test_deferred_bumps_bump_once_for_many_rows():
     with transaction.atomic(), deferred_bumps():
         Keyword.objects.bulk_create(Keyword(name=f"k{n}", slug=f"k{n}") for n in range(50))
         Keyword.objects.filter(slug="k1").update(name="renamed")
-    assert (
-        generation() - before == 1
-    )  # the triggers stood aside, on SQLite (rows) and PostgreSQL (statements)
+    # The triggers stood aside, on SQLite (rows) and PostgreSQL (statements).
+    assert generation() - before == 1
 
 
 def test_import_bumps_once_per_batch(tmp_path):
