@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: run test lint format migrations-check bench bench-import bench-serve bench-load bench-scale setup serve clean collectstatic
+.PHONY: run test lint format migrations-check bench bench-import bench-writer bench-serve bench-load bench-scale setup serve clean collectstatic
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,10 +51,13 @@ migrations-check: $(STAMP)
 # SQLite by default; BENCH_DATABASE_URL=postgres://... runs them on that database, which they empty first.
 BENCH_DB := $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL))
 
-bench: bench-import bench-serve bench-load bench-scale
+bench: bench-import bench-writer bench-serve bench-load bench-scale
 
 bench-import: $(STAMP)
 	$(BIN)/python bench/import_bench.py $(BENCH_DB)
+
+bench-writer: $(STAMP)
+	$(BIN)/python bench/writer_bench.py $(BENCH_DB)
 
 bench-serve: $(STAMP)
 	$(BIN)/python bench/serve_bench.py --rounds 3 $(BENCH_DB)

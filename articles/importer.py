@@ -252,13 +252,7 @@ class Importer:
         return self.result
 
     def _run(self, paths):
-        if connection.vendor == "sqlite":
-            # Index pages of a growing database: keep them in memory rather than re-reading them per batch.
-            # Checkpoint the WAL every few batches, not at every commit: an index page changed by
-            # each batch is then copied into the database once per checkpoint, not once per batch.
-            with connection.cursor() as cursor:
-                cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
-                cursor.execute(f"PRAGMA wal_autocheckpoint = {SQLITE_CHECKPOINT_PAGES}")
+        self.tune_connection()
         with self.worker_pool(len(paths)) as pool:
             clock = time.perf_counter()
             scanned = self.scan(paths, pool)
@@ -268,15 +262,28 @@ class Importer:
         if not self.dry_run:
             self.finish()
 
+    def tune_connection(self):
+        if connection.vendor == "sqlite":
+            # Index pages of a growing database: keep them in memory rather than re-reading them per batch.
+            # Checkpoint the WAL every few batches, not at every commit: an index page changed by
+            # each batch is then copied into the database once per checkpoint, not once per batch.
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+                cursor.execute(f"PRAGMA wal_autocheckpoint = {SQLITE_CHECKPOINT_PAGES}")
+
     def write_all(self, todo, pool, done, total):
-        self.progress(done, total)
         batches = [todo[i : i + self.batch_size] for i in range(0, len(todo), self.batch_size)]
+        self.write_prepared(self.prepare_batches(batches, pool), len(batches), done, total)
+
+    def write_prepared(self, pairs, batches, done, total):
+        """Write each (batch, prepared) pair of ``pairs``, ``batches`` of them, as it comes."""
+        self.progress(done, total)
         # Automatic collections re-walked every batch's records (4% of this process's time); a young-
         # generation pass per batch still frees any cycle a batch leaves behind.
         gc.disable()
         try:
-            with self.concurrent_writers(len(batches)):
-                for batch, prepared in self.prepare_batches(batches, pool):
+            with self.concurrent_writers(batches):
+                for batch, prepared in pairs:
                     clock = time.perf_counter()
                     self.write_batch(batch, prepared)
                     self.result.timings["write"] += time.perf_counter() - clock

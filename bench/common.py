@@ -1,5 +1,6 @@
 """Shared pieces of the benchmarks: where the corpus is, a fresh database, peak memory of a process tree."""
 
+import contextlib
 import json
 import os
 import re
@@ -13,6 +14,8 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -34,6 +37,17 @@ def full_corpus():
     with tarfile.open(FULL_TAR) as archive:
         archive.extractall(UNPACKED, filter="data")
     return target
+
+
+def baseline(files):
+    """Seconds to read the files and parse their front matter with yaml.CSafeLoader in one process: the
+    yardstick issue 5 sets the import against."""
+    started = time.perf_counter()
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        front = text.split("\n---\n", 1)[0].removeprefix("---\n")
+        yaml.load(front, Loader=yaml.CSafeLoader)
+    return time.perf_counter() - started
 
 
 def production_env(database_url, **extra):
@@ -106,8 +120,7 @@ def run_measured(command, env, samples=None, server=None):
     the database server's share of the work, which the tree's own figure leaves out.
     """
     started, cpu = time.perf_counter(), children_cpu()
-    server_start = server_cpu(server) if server else {}
-    server_seen = dict(server_start)
+    server_used = ServerCpu(server) if server else None
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     peaks = [0, 0]
 
@@ -117,9 +130,8 @@ def run_measured(command, env, samples=None, server=None):
             peaks[:] = max(peaks[0], rss), max(peaks[1], pss)
             if samples is not None:
                 samples.append((time.perf_counter() - started, pss / 1024))
-            if server:
-                # A backend's figure is its last sample before it exits: up to half a second is missed.
-                server_seen.update(server_cpu(server))
+            if server_used:
+                server_used.sample()
             # Each sample reads smaps_rollup, about 13 ms of kernel time: sampled at 20 Hz, the watcher
             # took a fifth of a core from the run it measured.
             time.sleep(0.5)
@@ -130,16 +142,49 @@ def run_measured(command, env, samples=None, server=None):
     watcher.join()
     if process.returncode != 0:
         raise SystemExit(f"{command} failed:\n{output}")
-    if server:
-        server_seen.update(server_cpu(server))
     return Measured(
         time.perf_counter() - started,
         peaks[0] / 1024,
         peaks[1] / 1024,
         output,
         children_cpu() - cpu,
-        sum(seconds - server_start.get(pid, 0) for pid, seconds in server_seen.items()),
+        server_used.total() if server_used else 0.0,
     )
+
+
+class ServerCpu:
+    """CPU seconds a server's processes (by name) spent since this was made, from samples: a backend
+    that starts and exits between two samples is missed, and one that exits counts up to its last."""
+
+    def __init__(self, name):
+        self.name = name
+        self.start = server_cpu(name)
+        self.seen = dict(self.start)
+
+    def sample(self):
+        self.seen.update(server_cpu(self.name))
+
+    def total(self):
+        self.sample()
+        return sum(seconds - self.start.get(pid, 0) for pid, seconds in self.seen.items())
+
+
+@contextlib.contextmanager
+def sampled_server_cpu(name, every=0.5):
+    """A ServerCpu for ``name`` sampled every ``every`` seconds while the block runs."""
+    used, done = ServerCpu(name), threading.Event()
+
+    def watch():
+        while not done.wait(every):
+            used.sample()
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        yield used
+    finally:
+        done.set()
+        watcher.join()
 
 
 @dataclass

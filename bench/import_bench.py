@@ -17,22 +17,10 @@ import os
 import shutil
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import yaml
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, SAMPLE, full_corpus, manage, production_env, run_measured  # noqa: E402
-
-
-def baseline(files):
-    started = time.perf_counter()
-    for path in files:
-        text = path.read_text(encoding="utf-8")
-        front = text.split("\n---\n", 1)[0].removeprefix("---\n")
-        yaml.load(front, Loader=yaml.CSafeLoader)
-    return time.perf_counter() - started
+from common import ROOT, SAMPLE, baseline, full_corpus, manage, production_env, run_measured  # noqa: E402
 
 
 def hugo_yardstick(corpus, files, before):

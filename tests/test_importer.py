@@ -55,6 +55,24 @@ def test_an_import_with_its_statements_logged_works(tmp_path):
     assert queries.captured_queries  # logged (the importer clears the log after each batch)
 
 
+def test_batches_prepared_beforehand_are_written_as_an_import_writes_them(tmp_path):
+    # The writer bench feeds prepared batches to write_prepared; it must measure the import's own writes.
+    write_source(tmp_path, slug="a", keywords="alpha, beta", related=related_to("b", "missing"))
+    write_source(tmp_path, slug="b", keywords="beta", related=related_to("a"))
+    write_source(tmp_path, slug="c", related=related_to("a"))
+    writer = Importer(batch_size=2, workers=1)
+    scanned = writer.scan(find_source_files([tmp_path]))
+    prepared = [importer_module.prepare_file(item.path, writer.max_bytes) for item in scanned]
+    pairs = [(scanned[i : i + 2], prepared[i : i + 2]) for i in range(0, len(scanned), 2)]
+    writer.write_prepared(iter(pairs), len(pairs), 0, len(scanned))
+    writer.finish()
+    result = writer.result
+    assert (result.created, result.refused, result.relations_dangling) == (3, [], 1)
+    assert sorted(Article.objects.get(url=A).keywords.values_list("slug", flat=True)) == ["alpha", "beta"]
+    assert Relation.objects.filter(target__isnull=False).count() == 3
+    assert import_paths([tmp_path]).unchanged == 3  # what a real import would have stored
+
+
 def test_reimport_of_unchanged_files_changes_nothing(tmp_path):
     write_source(tmp_path, slug="a", related=related_to("b"))
     import_paths([tmp_path])
