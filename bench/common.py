@@ -1,5 +1,6 @@
 """Shared pieces of the benchmarks: where the corpus is, a fresh database, peak memory of a process tree."""
 
+import argparse
 import contextlib
 import json
 import os
@@ -60,6 +61,25 @@ def production_env(database_url, **extra):
         **extra,
     )
     return env
+
+
+def fresh_database(database_url, scratch, name="bench"):
+    """(url, env) of an empty, migrated database: ``database_url`` emptied first, or, when it is None, a
+    new SQLite file in the folder ``scratch``."""
+    url = database_url or f"sqlite:///{scratch}/{name}.sqlite3"
+    env = production_env(url)
+    if database_url:
+        manage(["flush", "--noinput"], env, check=False)
+    manage(["migrate", "--noinput", "-v0"], env)
+    return url, env
+
+
+def corpus_arguments(description):
+    """The arguments of the benches that read the real corpus: ``--sample`` and ``--database-url``."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--sample", action="store_true", help="the 3,231-file sample instead of all files")
+    parser.add_argument("--database-url", help="default: a fresh SQLite file")
+    return parser.parse_args()
 
 
 def manage(args, env, check=True):

@@ -12,7 +12,6 @@ yardstick issue 5 names: Hugo building the same files (bench/hugo), to memory an
 baseline run after it. Skips with a message when ../shared/corpus is absent.
 """
 
-import argparse
 import os
 import shutil
 import sys
@@ -20,7 +19,15 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, SAMPLE, baseline, full_corpus, manage, production_env, run_measured  # noqa: E402
+from common import (  # noqa: E402
+    ROOT,
+    SAMPLE,
+    baseline,
+    corpus_arguments,
+    fresh_database,
+    full_corpus,
+    run_measured,
+)
 
 
 def hugo_yardstick(corpus, files, before):
@@ -47,21 +54,14 @@ def hugo_yardstick(corpus, files, before):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--sample", action="store_true", help="the 3,231-file sample instead of all files")
-    parser.add_argument("--database-url", help="default: a fresh SQLite file")
-    args = parser.parse_args()
+    args = corpus_arguments(__doc__)
     corpus = SAMPLE if args.sample else full_corpus()
     if corpus is None or not corpus.exists():
         print("import bench skipped: ../shared/corpus is not here")
         return
     files = sorted(corpus.rglob("*.md"))
     with tempfile.TemporaryDirectory() as scratch:
-        database_url = args.database_url or f"sqlite:///{scratch}/bench.sqlite3"
-        env = production_env(database_url)
-        if args.database_url:
-            manage(["flush", "--noinput"], env, check=False)
-        manage(["migrate", "--noinput", "-v0"], env)
+        database_url, env = fresh_database(args.database_url, scratch)
         command = [sys.executable, str(ROOT / "manage.py"), "import_articles", str(corpus), "-v2"]
         server = "postgres" if database_url.startswith("postgres") else None  # SQLite works in-process
         # The baseline on both sides of the import: this machine's speed drifts within minutes. The files
@@ -75,8 +75,7 @@ def main():
         base = (before + after) / 2
         again = run_measured(command, env)
         if args.database_url:  # the issue's yardstick for other databases: SQLite in the same run
-            sqlite_env = production_env(f"sqlite:///{scratch}/bench.sqlite3")
-            manage(["migrate", "--noinput", "-v0"], sqlite_env)
+            _, sqlite_env = fresh_database(None, scratch)
             sqlite = run_measured(command, sqlite_env)
 
     print(f"files: {len(files):,}  database: {database_url.split(':')[0]}")

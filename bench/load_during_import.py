@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import PORT, ROOT, full_corpus, manage, production_env, start_gunicorn  # noqa: E402
+from common import PORT, ROOT, fresh_database, full_corpus, manage, start_gunicorn  # noqa: E402
 
 PAGES = [
     "/",
@@ -39,10 +39,7 @@ def main():
         print("load-during-import bench skipped: needs ../shared/corpus and wrk")
         return
     with tempfile.TemporaryDirectory() as scratch:
-        env = production_env(args.database_url or f"sqlite:///{scratch}/bench.sqlite3")
-        if args.database_url:
-            manage(["flush", "--noinput"], env, check=False)
-        manage(["migrate", "--noinput", "-v0"], env)
+        _, env = fresh_database(args.database_url, scratch)
         manage(["collectstatic", "--noinput", "-v0"], env)
         manage(["import_articles", str(ROOT / "fixtures"), "-v0"], env)
         log = Path(scratch) / "gunicorn.log"

@@ -23,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import (  # noqa: E402
     ROOT,
+    fresh_database,
     full_corpus,
     manage,
     production_env,
@@ -87,11 +88,7 @@ def main():
     print(f"generating {args.n:,} files under {generated} (kept for the next run) ...", flush=True)
     generate(generated, args.n)
     with tempfile.TemporaryDirectory() as scratch:
-        database_url = args.database_url or f"sqlite:///{scratch}/scale.sqlite3"
-        env = production_env(database_url)
-        if args.database_url:
-            manage(["flush", "--noinput"], env, check=False)
-        manage(["migrate", "--noinput", "-v0"], env)
+        _, env = fresh_database(args.database_url, scratch, "scale")
         manage(["collectstatic", "--noinput", "-v0"], env)
         base = import_rate(real, env, "real corpus")
         rate = import_rate(generated, env, f"{args.n:,} generated")

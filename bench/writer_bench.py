@@ -11,7 +11,6 @@ on this database, however fast parsing and rendering become. Prints the preparat
 baseline before and after. Skips with a message when ../shared/corpus is absent.
 """
 
-import argparse
 import contextlib
 import gc
 import multiprocessing
@@ -22,7 +21,15 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, SAMPLE, baseline, full_corpus, manage, production_env, sampled_server_cpu  # noqa: E402
+from common import (  # noqa: E402
+    ROOT,
+    SAMPLE,
+    baseline,
+    corpus_arguments,
+    fresh_database,
+    full_corpus,
+    sampled_server_cpu,
+)
 
 
 def prepare_all(importer_module, paths, max_bytes):
@@ -45,21 +52,14 @@ def prepare_all(importer_module, paths, max_bytes):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--sample", action="store_true", help="the 3,231-file sample instead of all files")
-    parser.add_argument("--database-url", help="default: a fresh SQLite file")
-    args = parser.parse_args()
+    args = corpus_arguments(__doc__)
     corpus = SAMPLE if args.sample else full_corpus()
     if corpus is None or not corpus.exists():
         print("writer bench skipped: ../shared/corpus is not here")
         return
     files = sorted(corpus.rglob("*.md"))
     with tempfile.TemporaryDirectory() as scratch:
-        database_url = args.database_url or f"sqlite:///{scratch}/bench.sqlite3"
-        env = production_env(database_url)
-        if args.database_url:
-            manage(["flush", "--noinput"], env, check=False)
-        manage(["migrate", "--noinput", "-v0"], env)
+        database_url, env = fresh_database(args.database_url, scratch)
         os.environ.update(env, DJANGO_SETTINGS_MODULE="qtakes.settings")
         sys.path.insert(0, str(ROOT))
         import django
