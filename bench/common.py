@@ -75,11 +75,14 @@ def fresh_database(database_url, scratch, name="bench"):
 
 
 def corpus_arguments(description):
-    """The arguments of the benches that read the real corpus: ``--sample`` and ``--database-url``."""
+    """The arguments of the benches that read the real corpus (``--sample`` and ``--database-url``), and
+    the corpus they name: (args, corpus folder), the folder None when ../shared/corpus is absent."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--sample", action="store_true", help="the 3,231-file sample instead of all files")
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
-    return parser.parse_args()
+    args = parser.parse_args()
+    corpus = SAMPLE if args.sample else full_corpus()
+    return args, corpus if corpus is not None and corpus.exists() else None
 
 
 def manage(args, env, check=True):

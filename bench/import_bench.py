@@ -21,11 +21,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import (  # noqa: E402
     ROOT,
-    SAMPLE,
     baseline,
     corpus_arguments,
     fresh_database,
-    full_corpus,
     run_measured,
 )
 
@@ -54,9 +52,8 @@ def hugo_yardstick(corpus, files, before):
 
 
 def main():
-    args = corpus_arguments(__doc__)
-    corpus = SAMPLE if args.sample else full_corpus()
-    if corpus is None or not corpus.exists():
+    args, corpus = corpus_arguments(__doc__)
+    if corpus is None:
         print("import bench skipped: ../shared/corpus is not here")
         return
     files = sorted(corpus.rglob("*.md"))

@@ -23,11 +23,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import (  # noqa: E402
     ROOT,
-    SAMPLE,
     baseline,
     corpus_arguments,
     fresh_database,
-    full_corpus,
     sampled_server_cpu,
 )
 
@@ -52,9 +50,8 @@ def prepare_all(importer_module, paths, max_bytes):
 
 
 def main():
-    args = corpus_arguments(__doc__)
-    corpus = SAMPLE if args.sample else full_corpus()
-    if corpus is None or not corpus.exists():
+    args, corpus = corpus_arguments(__doc__)
+    if corpus is None:
         print("writer bench skipped: ../shared/corpus is not here")
         return
     files = sorted(corpus.rglob("*.md"))
