@@ -272,8 +272,12 @@ class Importer:
                 cursor.execute(f"PRAGMA wal_autocheckpoint = {SQLITE_CHECKPOINT_PAGES}")
 
     def write_all(self, todo, pool, done, total):
-        batches = [todo[i : i + self.batch_size] for i in range(0, len(todo), self.batch_size)]
+        batches = self.batches_of(todo)
         self.write_prepared(self.prepare_batches(batches, pool), len(batches), done, total)
+
+    def batches_of(self, items):
+        """``items`` cut into the lists that are each written in one transaction."""
+        return [items[i : i + self.batch_size] for i in range(0, len(items), self.batch_size)]
 
     def write_prepared(self, pairs, batches, done, total):
         """Write each (batch, prepared) pair of ``pairs``, ``batches`` of them, as it comes."""

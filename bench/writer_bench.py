@@ -73,8 +73,7 @@ def main():
         prepared, prepare_seconds, prepare_cpu = prepare_all(
             importer, [item.path for item in scanned], writer.max_bytes
         )
-        size = writer.batch_size
-        pairs = [(scanned[i : i + size], prepared[i : i + size]) for i in range(0, len(scanned), size)]
+        pairs = list(zip(writer.batches_of(scanned), writer.batches_of(prepared), strict=True))
         server = "postgres" if database_url.startswith("postgres") else None
         with sampled_server_cpu(server) if server else contextlib.nullcontext() as server_used:
             started, cpu = time.perf_counter(), time.process_time()

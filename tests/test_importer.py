@@ -63,7 +63,7 @@ def test_batches_prepared_beforehand_are_written_as_an_import_writes_them(tmp_pa
     writer = Importer(batch_size=2, workers=1)
     scanned = writer.scan(find_source_files([tmp_path]))
     prepared = [importer_module.prepare_file(item.path, writer.max_bytes) for item in scanned]
-    pairs = [(scanned[i : i + 2], prepared[i : i + 2]) for i in range(0, len(scanned), 2)]
+    pairs = list(zip(writer.batches_of(scanned), writer.batches_of(prepared), strict=True))
     writer.write_prepared(iter(pairs), len(pairs), 0, len(scanned))
     writer.finish()
     result = writer.result
