@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from . import feeds, sitemaps, views
+from .site import feeds, sitemaps, views
 
 app_name = "articles"
 

@@ -43,7 +43,7 @@ SEARCHES = ("what", "the energy", "cell", "how does photosynthesis work", "fouri
 PATHS_SCRIPT = """
 from django.db.models import Count
 from articles.models import Article, Keyword, Subject
-from articles.views import PER_PAGE
+from articles.site.views import PER_PAGE
 subject = Subject.objects.annotate(n=Count("articles")).order_by("-n").first()
 keyword = Keyword.objects.annotate(n=Count("article_items")).order_by("-n").first()
 print(subject.get_absolute_url())

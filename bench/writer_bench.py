@@ -62,7 +62,7 @@ def main():
         import django
 
         django.setup()
-        from articles import importer
+        from articles.importing import importer
 
         for path in files:  # read once, untimed: no timed run reads a file from the disk
             path.read_bytes()

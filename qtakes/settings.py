@@ -55,8 +55,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "articles.middleware.SecurityHeadersMiddleware",
-    "articles.cache.PageCacheMiddleware",
+    "articles.site.middleware.SecurityHeadersMiddleware",
+    "articles.site.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -79,8 +79,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": False,
         "OPTIONS": {
-            "environment": "articles.templating.environment",
-            "context_processors": ["articles.context_processors.site"],
+            "environment": "articles.site.templating.environment",
+            "context_processors": ["articles.site.context_processors.site"],
         },
     },
     {
@@ -178,7 +178,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TAGGIT_CASE_INSENSITIVE = True
 
-# Security headers; the CSP itself is set by articles.middleware.
+# Security headers; the CSP itself is set by articles.site.middleware.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

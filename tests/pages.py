@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.utils import timezone
 
-from articles.importer import import_paths
+from articles.importing.importer import import_paths
 from articles.models import Article, Subject
 
 DATA = Path(__file__).resolve().parent / "data" / "pages"

@@ -9,8 +9,8 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import editing
-from articles.importer import import_paths
+from articles.editorial import editing
+from articles.importing.importer import import_paths
 from articles.models import Article, Keyword, Relation, Subject
 from tests.sources import write_source
 

@@ -6,7 +6,7 @@ Needs Debian's /usr/bin/chromium and the playwright package; skips cleanly witho
 import pytest
 from django.contrib.auth.models import User
 
-from articles.importer import import_paths
+from articles.importing.importer import import_paths
 from articles.models import Article
 from tests.browser import WATCH_CSP
 from tests.sources import write_source

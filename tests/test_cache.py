@@ -6,8 +6,8 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from articles.cache import STATE_TABLE, deferred_bumps, site_version
-from articles.importer import import_paths
+from articles.generation import STATE_TABLE, deferred_bumps, site_version
+from articles.importing.importer import import_paths
 from articles.models import Article, Keyword, Relation
 from tests.sources import write_source
 

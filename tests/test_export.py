@@ -9,17 +9,11 @@ import yaml
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from articles import editing
-from articles.exporter import (
-    REDIRECTS_FILE,
-    emit,
-    emit_scalar,
-    export_text,
-    import_redirects,
-    matches_export,
-    read_layout,
-)
-from articles.importer import import_paths
+from articles.editorial import editing
+from articles.importing.as_file import export_text, matches_export, read_layout
+from articles.importing.emitter import emit, emit_scalar
+from articles.importing.importer import import_paths
+from articles.importing.redirects_file import REDIRECTS_FILE, import_redirects
 from articles.models import Article, ArticleKeyword, Keyword, Redirect, Relation, Subject
 from articles.source import parse_source
 from tests.sources import DATA, SAMPLE, source_text, write_source
@@ -262,11 +256,11 @@ def test_publishing_state_reads_what_export_writes(tmp_path):
     later = datetime.datetime(2031, 5, 6, 7, 8, tzinfo=datetime.UTC)
     Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT, publish_at=later)
     record = parse_source(export_text(Article.objects.get()).encode())
-    assert editing.publishing_state(record) == ("draft", later)
-    record.extra["publishing"] = {"status": "hidden"}
+    assert record.publishing == ("draft", later)
+    hidden = export_text(Article.objects.get()).replace("status: draft", "status: hidden")
     with pytest.raises(Exception, match="publishing.status"):
-        editing.publishing_state(record)
-    assert editing.publishing_state(parse_source(source_text().encode())) is None
+        parse_source(hidden.encode())
+    assert parse_source(source_text().encode()).publishing is None
 
 
 # -- the command ---------------------------------------------------------------------------------

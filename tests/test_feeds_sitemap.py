@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
-from articles.sitemaps import URLS_PER_PAGE
+from articles.site.sitemaps import URLS_PER_PAGE
 from tests.pages import (
     BIG_O,
     BINARY_SEARCH,

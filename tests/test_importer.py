@@ -8,9 +8,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles import importer as importer_module
-from articles.importer import Importer, find_source_files, find_url, import_paths, power_of_two_parts
-from articles.locks import ImportBusy, import_lock
+from articles.importing import bulk
+from articles.importing import importer as importer_module
+from articles.importing import prepare as prepare_module
+from articles.importing.bulk import power_of_two_parts
+from articles.importing.discovery import find_source_files, find_url
+from articles.importing.importer import Importer, import_paths
+from articles.importing.locks import ImportBusy, import_lock
+from articles.importing.prepare import prepare_file
 from articles.models import Article, Keyword, Relation, Subject
 from tests.sources import write_source
 
@@ -62,7 +67,7 @@ def test_batches_prepared_beforehand_are_written_as_an_import_writes_them(tmp_pa
     write_source(tmp_path, slug="c", related=related_to("a"))
     writer = Importer(batch_size=2, workers=1)
     scanned = writer.scan(find_source_files([tmp_path]))
-    prepared = [importer_module.prepare_file(item.path, writer.max_bytes) for item in scanned]
+    prepared = [prepare_file(item.path, writer.max_bytes) for item in scanned]
     pairs = list(zip(writer.batches_of(scanned), writer.batches_of(prepared), strict=True))
     writer.write_prepared(iter(pairs), len(pairs), 0, len(scanned))
     writer.finish()
@@ -219,11 +224,11 @@ def test_a_keyword_name_taken_by_another_slug_gets_its_slug_added(tmp_path):
     assert set(Article.objects.get().keywords.values_list("slug", flat=True)) == {"graphs", "trees"}
 
 
-def test_new_importer_version_rerenders(tmp_path, monkeypatch):
+def test_articles_stored_by_another_importer_version_are_applied_again(tmp_path):
     write_source(tmp_path, slug="a")
     import_paths([tmp_path])
     Article.objects.update(answer_html="stale")
-    monkeypatch.setattr(importer_module, "IMPORTER_VERSION", "999")
+    Article.objects.update(importer_version="an older importer")
     result = import_paths([tmp_path])
     assert result.updated == 1
     assert Article.objects.get().answer_html.startswith("<p>")
@@ -232,23 +237,23 @@ def test_new_importer_version_rerenders(tmp_path, monkeypatch):
 def test_batches_commit_whole_and_an_interrupted_run_finishes_when_run_again(tmp_path, monkeypatch):
     for slug in "abcde":
         write_source(tmp_path, slug=slug, related=related_to(*(s for s in "abcde" if s != slug)))
-    original = Importer._write
+    original = Importer.apply
     calls = []
 
-    def interrupt_third_batch(self, ready):
-        calls.append(len(ready))
+    def interrupt_third_batch(self, plan):
+        calls.append(len(plan.create))
         if len(calls) == 3:
-            original(self, ready[:1])  # half a batch written inside the transaction...
+            plan.create = plan.create[:1]
+            original(self, plan)  # half a batch written inside the transaction...
             raise KeyboardInterrupt  # ...then Ctrl-C: the whole batch rolls back
+        return original(self, plan)
 
-        return original(self, ready)
-
-    monkeypatch.setattr(Importer, "_write", interrupt_third_batch)
+    monkeypatch.setattr(Importer, "apply", interrupt_third_batch)
     result = Importer(batch_size=2).run(find_source_files([tmp_path]))
     assert result.interrupted
     assert sorted(Article.objects.values_list("slug", flat=True)) == ["a", "b", "c", "d"]
     assert Relation.objects.count() == 4 * 4  # every stored article has all of its relations
-    monkeypatch.setattr(Importer, "_write", original)
+    monkeypatch.setattr(Importer, "apply", original)
     result = import_paths([tmp_path])
     assert (result.created, result.unchanged) == (1, 4)
     assert result.relations_dangling == 0
@@ -257,7 +262,7 @@ def test_batches_commit_whole_and_an_interrupted_run_finishes_when_run_again(tmp
 def test_parallel_preparation_gives_the_same_articles(tmp_path, monkeypatch):
     for index in range(12):
         write_source(tmp_path, slug=f"q{index}", question=f"Question {index}?", related=related_to("q0"))
-    monkeypatch.setattr(importer_module, "PARALLEL_THRESHOLD", 0)
+    monkeypatch.setattr(prepare_module, "PARALLEL_THRESHOLD", 0)
     result = Importer(workers=2, batch_size=5).run(find_source_files([tmp_path]))
     assert result.created == 12
     assert Article.objects.get(slug="q7").question == "Question 7?"
@@ -268,7 +273,7 @@ def test_a_broken_file_among_workers_is_refused_and_the_rest_imported(tmp_path, 
     for index in range(6):
         write_source(tmp_path, slug=f"q{index}")
     (tmp_path / "broken.md").write_text("---\nid: [\n---\n")
-    monkeypatch.setattr(importer_module, "PARALLEL_THRESHOLD", 0)
+    monkeypatch.setattr(prepare_module, "PARALLEL_THRESHOLD", 0)
     result = Importer(workers=2, batch_size=3).run(find_source_files([tmp_path]))
     assert result.created == 6
     [refused] = result.refused
@@ -349,23 +354,22 @@ def test_statements_come_in_a_few_lengths(count, largest):
 
 @pytest.mark.skipif(not hasattr(os, "nice"), reason="no process priorities here")
 def test_workers_yield_the_cpu_to_the_writer():
-    importer = Importer(workers=2)
-    with importer.worker_pool(importer_module.PARALLEL_THRESHOLD) as pool:
+    with prepare_module.worker_pool(2, prepare_module.PARALLEL_THRESHOLD) as pool:
         niceness = pool.map(os.nice, [0, 0])
-    assert niceness == [min(19, os.nice(0) + importer_module.WORKER_NICENESS)] * 2
+    assert niceness == [min(19, os.nice(0) + prepare_module.WORKER_NICENESS)] * 2
 
 
 def test_planner_statistics_are_refreshed_as_a_long_import_grows(tmp_path, monkeypatch):
     for index in range(10):
         write_source(tmp_path, slug=f"q{index}", question=f"Question {index}?")
     articles_at_refresh = []
-    refresh = importer_module.refresh_planner_statistics
+    refresh = bulk.refresh_planner_statistics
 
     def counting_refresh():
         articles_at_refresh.append(Article.objects.count())
         refresh()
 
-    monkeypatch.setattr(importer_module, "refresh_planner_statistics", counting_refresh)
+    monkeypatch.setattr(bulk, "refresh_planner_statistics", counting_refresh)
     monkeypatch.setattr(importer_module, "STATISTICS_FIRST", 2)
     Importer(batch_size=2).run(find_source_files([tmp_path]))
     assert articles_at_refresh == [2, 8, 10]  # at the first threshold, at four times that, at the end

@@ -16,7 +16,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 
-from articles.importer import import_paths
+from articles.importing.importer import import_paths
 from articles.models import Article
 
 ROOT = Path(__file__).resolve().parent.parent

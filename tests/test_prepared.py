@@ -7,7 +7,7 @@ from django.db import connection
 from django.utils import timezone
 
 from articles.models import Article
-from articles.prepared import prepared
+from articles.site.prepared import prepared
 from tests.pages import make_article, make_subject
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import editing
-from articles.importer import import_paths
+from articles.editorial import editing
+from articles.importing.importer import import_paths
 from articles.models import Article, Relation, resolve_path
 from tests.sources import write_source
 

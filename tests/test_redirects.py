@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from articles import editing
-from articles.importer import import_paths
+from articles.editorial import editing
+from articles.importing.importer import import_paths
 from articles.models import Article, Redirect, Relation, Subject, resolve_path
 from tests.sources import write_source
 

@@ -8,7 +8,8 @@ import pytest
 import yaml
 
 from articles import rendering
-from articles.rendering import format_date, highlight_css, render_markdown
+from articles.rendering import highlight_css, render_markdown
+from articles.site.dates import format_date
 from articles.source import read_source
 
 PROJECT = Path(__file__).resolve().parent.parent

@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from articles import seo
 from articles.models import Article
+from articles.site import seo
 from tests.pages import (
     BIG_O,
     BINARY_SEARCH,

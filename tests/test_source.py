@@ -7,7 +7,6 @@ import pytest
 import yaml
 
 from articles.source import (
-    BaseSafeLoader,
     SafeLoader,
     SourceError,
     decode_answer,
@@ -15,6 +14,7 @@ from articles.source import (
     read_source,
     split_front_matter,
 )
+from articles.source.yaml_loader import BaseSafeLoader
 from tests.sources import DATA, SAMPLE, source_text
 
 GOOD = DATA / "good"

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.defaults import server_error
 
-from articles import views
 from articles.models import Article, Redirect
+from articles.site import views
 from tests.pages import (
     BIG_O,
     BINARY_SEARCH,

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from articles.exporter import REDIRECTS_FILE, export_articles
+from articles.importing.exporter import REDIRECTS_FILE, export_articles
 
 
 def since_argument(value):

@@ -2,8 +2,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.importer import BATCH_SIZE, import_paths
-from articles.locks import ImportBusy
+from articles.importing.importer import BATCH_SIZE, import_paths
+from articles.importing.locks import ImportBusy
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from articles.importer import rerender_all
+from articles.importing.importer import rerender_all
 
 
 class Command(BaseCommand):

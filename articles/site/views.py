@@ -19,12 +19,12 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import RFC3986_SUBDELIMS, http_date
 from django.views.decorators.http import conditional_page, require_safe
 
+from ..models import Article, ArticleKeyword, Keyword, Relation, Subject, resolve_path
+from ..search import LISTING_FIELDS, MAX_QUERY_LENGTH, search
+from ..source import keyword_slug
 from . import seo
-from .models import Article, ArticleKeyword, Keyword, Relation, Subject, resolve_path
+from .dates import format_date
 from .prepared import prepared
-from .rendering import format_date
-from .search import LISTING_FIELDS, MAX_QUERY_LENGTH, search
-from .source import keyword_slug
 
 PER_PAGE = 30
 LATEST_COUNT = 12

@@ -22,8 +22,8 @@ from django.utils import timezone
 from django.utils.http import http_date
 from django.views.decorators.http import conditional_page, require_safe
 
+from ..models import Article, ArticleKeyword, Keyword, Subject
 from . import seo
-from .models import Article, ArticleKeyword, Keyword, Subject
 
 URLS_PER_PAGE = 10_000
 

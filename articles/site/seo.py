@@ -14,7 +14,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from .models import Article, Subject
+from ..models import Article, Subject
 
 # A keyword page listing fewer published articles than this is thin content: noindex, no sitemap entry.
 KEYWORD_INDEX_MIN = 3

@@ -4,9 +4,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
+from ..models import SLUG_LENGTH, Article, Redirect, Relation, Subject
+from ..places import article_url, check_article_url
+from ..source import SITE_PATH, decode_answer
 from . import editing
-from .models import SLUG_LENGTH, Article, Redirect, Relation, Subject
-from .source import SITE_PATH, decode_answer
 
 
 class ArticleForm(forms.ModelForm):
@@ -93,7 +94,7 @@ class ArticleForm(forms.ModelForm):
                 self.add_error("slug", "The question gives no slug: type one.")
         subject, slug = cleaned.get("subject"), cleaned.get("slug")
         if subject and slug:
-            problem = editing.check_article_url(editing.article_url(subject.slug, slug), self.instance)
+            problem = check_article_url(article_url(subject.slug, slug), self.instance)
             if problem:
                 self.add_error("slug", problem)
         return cleaned

@@ -5,7 +5,6 @@ the source format: the file owns the content fields (an admin change to one of t
 ``edited``, which a re-import respects), the site owns publishing state and redirects.
 """
 
-import datetime
 import re
 
 from django.db import transaction
@@ -14,9 +13,17 @@ from django.db.models.functions import Concat, Least
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import rendering
-from .models import URL_LENGTH, Article, ArticleKeyword, Keyword, Redirect, Relation, Subject
-from .source import SITE_PATH, SourceError, keyword_slug, split_keywords
+from .. import rendering
+from ..models import Article, ArticleKeyword, Keyword, Redirect, Relation, Subject
+from ..places import (
+    article_url,
+    check_article_url,
+    move_place,
+    resolve_urls,
+    subject_prefix,
+    subject_spelling,
+)
+from ..source import SourceError, keyword_slug, split_keywords
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 NEW_SLUG_LENGTH = 180  # the longest real file names are 179 characters
@@ -35,30 +42,6 @@ class MoveRefused(Exception):
 
 
 # -- urls ----------------------------------------------------------------------------------------
-
-
-def article_url(subject_slug, slug):
-    return f"/learn/{subject_slug}/questions/{slug}"
-
-
-def subject_prefix(subject_slug):
-    return f"/learn/{subject_slug}/questions/"
-
-
-def check_article_url(url, article=None):
-    """Why ``url`` cannot be ``article``'s url, or None: malformed, too long, or taken by another."""
-    if not SITE_PATH.match(url) or ".." in url:
-        return f"{url} is not a site path of the form /learn/<subject>/questions/<slug>."
-    if len(url) > URL_LENGTH:
-        return f"The url would be {len(url)} characters long, over the limit of {URL_LENGTH}."
-    others = Article.objects.exclude(pk=article.pk) if article and article.pk else Article.objects.all()
-    taken = others.filter(url=url).first()
-    if taken:
-        return f"Another article already lives at {url}: “{taken}”."
-    redirect = Redirect.objects.filter(old_url=url).select_related("article").first()
-    if redirect and (article is None or redirect.article_id != article.pk):
-        return f"{url} redirects to “{redirect.article}”; delete that redirect first to reuse the url."
-    return None
 
 
 def check_subject_slug(subject, new_slug):
@@ -84,19 +67,6 @@ def check_subject_slug(subject, new_slug):
 def encode_answer(markdown):
     r"""The answer as the source format writes it: one line, each newline written as ``\n``."""
     return markdown.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
-
-
-def subject_spelling(subject):
-    """How a file names ``subject``: its name when that gives its slug, else a spelling its files use."""
-    if slugify(subject.name) == subject.slug:
-        return subject.name
-    spelling = (
-        Article.objects.filter(subject=subject)
-        .values_list("source_subject", flat=True)
-        .order_by("pk")
-        .first()
-    )
-    return spelling or subject.name
 
 
 @transaction.atomic
@@ -153,18 +123,6 @@ def fill_new_article(article, now):
     article.file_name = f"{article.slug}.md"
     article.edited = True
     article.content_changed_at = article.site_changed_at = now
-
-
-def move_place(article, old_url, new_url):
-    """Point the article at its new place and leave a permanent redirect from the old url.
-
-    Redirects point at the article, not at a url, so older redirects follow it (no chains); a redirect
-    from the new url (moving back) is dropped, so no loop is ever stored.
-    """
-    article.file_name = f"{article.slug}.md"
-    article.source_subject = subject_spelling(article.subject)
-    Redirect.objects.filter(old_url=new_url, article=article).delete()
-    Redirect.objects.get_or_create(old_url=old_url, defaults={"article": article})
 
 
 def set_keywords(article, text):
@@ -258,14 +216,6 @@ def set_relations(article, entries):
 def _target_id(row, resolved):
     target = row.get("target")
     return target.pk if target is not None else resolved.get(row["target_url"])
-
-
-def resolve_urls(urls):
-    """{url: article id} for the urls an article lives at or moved from (a redirect's old url)."""
-    urls = set(urls)
-    found = dict(Article.objects.filter(url__in=urls).values_list("url", "id"))
-    found.update(redirect_targets(urls - set(found)))
-    return found
 
 
 # -- publishing ----------------------------------------------------------------------------------
@@ -362,85 +312,3 @@ def move_subject_articles(subject, old_slug, new_slug, now):
 
 
 # -- what the importer needs ----------------------------------------------------------------------
-
-
-def redirect_targets(urls):
-    """{old url: article id} for the given urls that are redirects (the articles moved elsewhere)."""
-    urls = list(urls)
-    if not urls:
-        return {}
-    return dict(Redirect.objects.filter(old_url__in=urls).values_list("old_url", "article_id"))
-
-
-def moved_articles(urls, fields=("id", "url", "file_hash", "edited", "content_changed_at")):
-    """{old url: Article} for the given urls that an admin move turned into redirects.
-
-    The importer looks these up for files whose url is not an article: such a file updates the article
-    it moved to (subject to the conflict rule) and never recreates the old url.
-    """
-    pairs = redirect_targets(urls)
-    articles = Article.objects.only(*fields).in_bulk(set(pairs.values()))
-    return {old_url: articles[article_id] for old_url, article_id in pairs.items()}
-
-
-def moved_file_hashes(**article_filters):
-    """{old url: file hash} for redirects to the articles matching ``article_filters``: lets the importer
-    skip an unchanged moved file.
-
-    From the redirects (a few) to their articles by key: a join or an ``article__in`` subquery had SQLite
-    read every article row, 0.2 s of a re-import of the corpus with no redirects at all.
-    """
-    moved = dict(Redirect.objects.order_by().values_list("old_url", "article_id"))
-    if not moved:
-        return {}
-    articles = Article.objects.filter(pk__in=set(moved.values()), **article_filters)
-    hashes = dict(articles.values_list("id", "file_hash"))
-    return {old_url: hashes[article_id] for old_url, article_id in moved.items() if article_id in hashes}
-
-
-def moved_place(url):
-    """The place fields of an article that moved to ``url``, by field name, for the importer to write
-    over the file's: the move stands when the file (still naming the old url) is applied.
-
-    The article stays ``edited``: its file names the old url, so an export must merge the new place.
-    """
-    subject_slug, slug = SITE_PATH.match(url).groups()
-    subject = Subject.objects.get(slug=subject_slug)
-    return {
-        "subject": subject.pk,
-        "slug": slug,
-        "file_name": f"{slug}.md",
-        "source_subject": subject_spelling(subject),
-        "edited": True,
-    }
-
-
-def publishing_state(record):
-    """(status, publish_at) from an exported file's ``publishing`` key, or None when it has none.
-
-    Pure: no database. Raises SourceError naming the file for a malformed value, so the importer can
-    refuse it like any other bad file. A missing ``publish_at`` means the file's date (the default).
-    """
-    value = record.extra.get("publishing")
-    if value is None:
-        return None
-    if not isinstance(value, dict):
-        raise SourceError(record.path, "'publishing' must be a mapping with 'status' and 'publish_at'")
-    status = value.get("status", Article.Status.PUBLISHED)
-    if status not in Article.Status.values:
-        choices = ", ".join(Article.Status.values)
-        raise SourceError(record.path, f"'publishing.status' {status!r} is not one of {choices}")
-    publish_at = value.get("publish_at", record.date)
-    if isinstance(publish_at, datetime.datetime):
-        if timezone.is_naive(publish_at):
-            publish_at = publish_at.replace(tzinfo=datetime.UTC)
-    elif isinstance(publish_at, datetime.date):
-        publish_at = start_of(publish_at)
-    else:
-        raise SourceError(record.path, f"'publishing.publish_at' must be a date and time, got {publish_at!r}")
-    return status, publish_at
-
-
-def start_of(day):
-    """The default publish time of a file dated ``day`` (what the importer gives new articles)."""
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC)

@@ -15,50 +15,10 @@ from pathlib import Path
 import yaml
 from django.utils.text import slugify
 
-try:
-    BaseSafeLoader = yaml.CSafeLoader
-except AttributeError:  # PyYAML built without libyaml: slower, equally safe.
-    BaseSafeLoader = yaml.SafeLoader
+from .answer import decode_answer
+from .yaml_loader import SafeLoader
 
-STR_TAG = "tag:yaml.org,2002:str"
-MAP_TAG = "tag:yaml.org,2002:map"
-MAX_SHORTCUT_NESTING = 32  # front matter nests two deep
-
-
-class SafeLoader(BaseSafeLoader):
-    """The safe loader, with a shortcut for the nodes front matter is made of: text, and mappings keyed
-    by text (9 nodes in 10). The safe constructor's bookkeeping for them (a generator per mapping, a
-    table lookup and memo per value) was a third of a file's YAML time. Anything else (numbers, dates,
-    lists, merge keys, mappings nested deeper than the shortcut recurses) goes the safe constructor's own
-    way, and the values are identical for all 35,915 real files. One difference: a mapping that contains
-    itself through text-keyed mappings only is a YAML error here (no field can hold one).
-    """
-
-    nesting = 0  # mappings being built by the shortcut, one inside another
-
-    def construct_object(self, node, deep=False):
-        if node.tag == STR_TAG and type(node) is yaml.ScalarNode:
-            return node.value
-        if (
-            node.tag == MAP_TAG
-            and type(node) is yaml.MappingNode
-            # Deeper, the safe constructor's deferred building, which needs no recursion.
-            and self.nesting < MAX_SHORTCUT_NESTING
-            and node not in self.constructed_objects  # an alias of a mapping built already
-            and node not in self.recursive_objects  # a mapping inside itself
-            and all(key.tag == STR_TAG and type(key) is yaml.ScalarNode for key, _ in node.value)
-        ):
-            self.recursive_objects[node] = None
-            self.nesting += 1
-            try:
-                data = {key.value: self.construct_object(value, deep) for key, value in node.value}
-            finally:
-                self.nesting -= 1
-            del self.recursive_objects[node]
-            self.constructed_objects[node] = data
-            return data
-        return super().construct_object(node, deep)
-
+__all__ = ["SafeLoader", "SourceError", "SourceRecord", "decode_answer", "parse_source", "read_source"]
 
 DEFAULT_MAX_BYTES = 256 * 1024
 REQUIRED_KEYS = (
@@ -70,21 +30,8 @@ RELATED_KEY = re.compile(r"^related_article(\d+)$")
 SITE_PATH = re.compile(r"^/learn/([a-z0-9]+(?:-[a-z0-9]+)*)/questions/([a-z0-9][a-z0-9._-]*)$")
 MAX_LENGTHS = {"url": 400, "file_name": 303, "title": 500, "question": 500, "article_title": 500}
 KEYWORD_MAX_LENGTH = 200
-
-# LaTeX commands that begin with "n": "\neq" in an answer is this command, not a newline + "eq".
-# The ambiguous ones (a line could start with "u", "e", "i", "ot") count only inside math.
-LATEX_N_COMMANDS = {
-    "nabla", "neq", "neg", "nmid", "nleq", "ngeq", "nless", "ngtr", "notin", "nexists", "nsubseteq",
-    "nsupseteq", "nsubset", "nsupset", "nparallel", "nrightarrow", "nleftarrow", "nRightarrow",
-    "nLeftarrow", "nleftrightarrow", "nLeftrightarrow", "nsim", "ncong", "napprox", "nolimits",
-    "nonumber", "newline", "natural", "nearrow", "nwarrow", "nvdash", "nvDash", "nprec", "nsucc",
-}  # fmt: skip
-LATEX_N_IN_MATH = {"nu", "ne", "ni", "not", "neq", "nabla", "neg", "nmid"}
-LETTERS = re.compile(r"[A-Za-z]*")
-# Where decode_answer may keep a marker: a code fence (escapes inside strings), or a marker followed by
-# the rest of one of those commands. 98 answers in 100 have neither: all their markers are newlines.
-COMMAND_TAILS = "|".join(sorted(re.escape(word[1:]) for word in LATEX_N_COMMANDS | LATEX_N_IN_MATH))
-MARKER_MAY_STAY = re.compile(rf"```|~~~|\\n(?:{COMMAND_TAILS})(?![A-Za-z])")
+# The site's publishing states (Article.Status), as an exported file's ``publishing`` key names them.
+PUBLISHING_STATUSES = ("published", "draft", "removed")
 
 
 class SourceError(Exception):
@@ -139,6 +86,7 @@ class SourceRecord:
     source_text: str
     file_hash: str
     extra: dict = field(default_factory=dict)
+    publishing: tuple | None = None  # (status, publish_at) from an exported file's "publishing" key
 
 
 def read_source(path, max_bytes=DEFAULT_MAX_BYTES):
@@ -163,6 +111,7 @@ def parse_source(data: bytes, path="<bytes>"):
     front_matter = split_front_matter(text, path)
     values = load_yaml(front_matter, path)
     record = build_record(values, path)
+    record.publishing = publishing_state(record)
     record.source_text = text
     record.file_hash = hashlib.sha256(data).hexdigest()
     return record
@@ -320,87 +269,6 @@ def subject_to_slug(name):
     return slugify(name)
 
 
-def decode_answer(raw):
-    r"""Turn the answer's ``\n`` markers into newlines, keeping LaTeX commands and C escapes.
-
-    The upstream encoder wrote each newline as backslash + n without escaping backslashes, so a
-    marker is ambiguous only where the original had a backslash before an "n": LaTeX commands
-    (``\neq``, ``\nu`` in math) and escapes inside code strings (``printf("%d\n")``).
-    """
-    if not MARKER_MAY_STAY.search(raw):
-        return raw.replace("\\n", "\n")  # every marker a newline: no code fence, no "n" command
-    pieces = raw.split("\\n")
-    out = [pieces[0]]
-    state = _DecodeState()
-    state.feed(pieces[0])
-    for piece in pieces[1:]:
-        if state.keeps_marker(piece):
-            out.append("\\n")
-            state.feed("\\n")
-        else:
-            out.append("\n")
-            state.newline()
-        out.append(piece)
-        state.feed(piece)
-    return "".join(out)
-
-
-class _DecodeState:
-    """Just enough Markdown state to decide what a marker means: code fence, math, string."""
-
-    def __init__(self):
-        self.line = ""
-        self.in_fence = False
-        self.in_display_math = False
-
-    def feed(self, text):
-        self.line += text
-
-    def newline(self):
-        stripped = self.line.strip()
-        if stripped.startswith(("```", "~~~")):
-            self.in_fence = not self.in_fence
-        elif not self.in_fence:
-            if stripped.count("$$") % 2 == 1:
-                self.in_display_math = not self.in_display_math
-            if "\\[" in stripped and "\\]" not in stripped:
-                self.in_display_math = True
-            elif "\\]" in stripped and "\\[" not in stripped:
-                self.in_display_math = False
-        self.line = ""
-
-    def in_inline_math(self):
-        line = self.line.replace("$$", "")
-        return line.count("$") % 2 == 1 or line.rfind("\\(") > line.rfind("\\)")
-
-    def keeps_marker(self, following):
-        if self.in_fence:
-            # Inside a string literal of code: an escape sequence, not a line break.
-            return in_open_string(self.line)
-        word = "n" + LETTERS.match(following).group()
-        if word in LATEX_N_COMMANDS and not self.line.endswith("\\"):
-            return True
-        return word in LATEX_N_IN_MATH and (self.in_display_math or self.in_inline_math())
-
-
-def in_open_string(code_line):
-    """Whether a line of code ends inside a quoted string (comments and escapes considered)."""
-    quote, escaped = None, False
-    for index, char in enumerate(code_line):
-        if quote:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == quote:
-                quote = None
-        elif char == '"':
-            quote = char
-        elif char == "#" or code_line.startswith("//", index):
-            return False
-    return quote is not None
-
-
 def require_text(values, key, path):
     value = values.get(key)
     if not isinstance(value, str):
@@ -456,3 +324,33 @@ def type_name(value):
         str: "text", int: "an integer", float: "a number", bool: "true/false", list: "a list",
         dict: "a mapping", type(None): "nothing",
     }.get(type(value), type(value).__name__)  # fmt: skip
+
+
+def publishing_state(record):
+    """(status, publish_at) from an exported file's ``publishing`` key, or None when it has none.
+
+    A missing ``publish_at`` means the file's date (the default).
+    """
+    value = record.extra.get("publishing")
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise SourceError(record.path, "'publishing' must be a mapping with 'status' and 'publish_at'")
+    status = value.get("status", PUBLISHING_STATUSES[0])
+    if status not in PUBLISHING_STATUSES:
+        choices = ", ".join(PUBLISHING_STATUSES)
+        raise SourceError(record.path, f"'publishing.status' {status!r} is not one of {choices}")
+    publish_at = value.get("publish_at", record.date)
+    if isinstance(publish_at, datetime.datetime):
+        if publish_at.tzinfo is None:
+            publish_at = publish_at.replace(tzinfo=datetime.UTC)
+    elif isinstance(publish_at, datetime.date):
+        publish_at = start_of(publish_at)
+    else:
+        raise SourceError(record.path, f"'publishing.publish_at' must be a date and time, got {publish_at!r}")
+    return status, publish_at
+
+
+def start_of(day):
+    """The default publish time of a file dated ``day`` (what the importer gives new articles)."""
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC)

@@ -16,7 +16,7 @@ from django.db import connection
 from django.db.models import BooleanField, FloatField, Q
 from django.db.models.expressions import RawSQL
 
-from .models import Article
+from ..models import Article
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12

@@ -14,9 +14,10 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from taggit.models import Tag
 
-from . import editing, search
+from .. import search
+from ..models import Article, Redirect, Relation, Subject
+from . import editing
 from .forms import ArticleForm, RedirectForm, RelationForm, RelationFormSet, SubjectForm
-from .models import Article, Redirect, Relation, Subject
 
 # taggit's own Tag model is unused: keywords are articles.Keyword, edited on each article as text.
 if admin.site.is_registered(Tag):

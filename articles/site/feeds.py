@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.views.decorators.http import conditional_page
 
+from ..models import Article, Subject
 from . import seo
-from .models import Article, Subject
 
 FEED_SIZE = 30
 FEED_FIELDS = (

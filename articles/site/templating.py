@@ -14,7 +14,7 @@ from django.utils.timezone import template_localtime
 from markupsafe import escape
 
 from . import seo
-from .rendering import format_date
+from .dates import format_date
 
 
 def environment(**options):

@@ -1,0 +1,84 @@
+"""What each file of a batch is, decided before anything is written: new, an update, a conflict, or
+nothing to do. The importer applies the plan in the same transaction.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from .. import rendering
+from ..models import Article
+from ..places import moved_articles, moved_file_hashes, moved_place, redirect_targets
+from ..source import start_of
+from ..source.fields import FIELDS_VERSION, file_values
+from . import bulk
+from .as_file import matches_export
+
+# What a stored article was imported by: when the renderer or the field table changes, every file is
+# applied again on the next import, unchanged bytes or not.
+IMPORTER_VERSION = f"{FIELDS_VERSION}.{rendering.RENDERER_VERSION}"
+
+
+@dataclass
+class BatchPlan:
+    create: list = field(default_factory=list)  # (column values, record)
+    update: list = field(default_factory=list)  # (column values with "id", record, edited as read)
+    conflicts: list = field(default_factory=list)  # (url, path)
+    unchanged: int = 0
+    relations_resolved: int = 0  # filled in when the plan is applied
+
+
+def stored_hashes(overwrite_edits):
+    """{url: file hash} of the articles a file with the same bytes would leave as they are; a moved
+    article is found under the old url its file still names."""
+    current = {"importer_version": IMPORTER_VERSION, **({} if not overwrite_edits else {"edited": False})}
+    stored = dict(Article.objects.filter(**current).values_list("url", "file_hash"))
+    stored.update(moved_file_hashes(**current))
+    return stored
+
+
+def plan_batch(ready, claimed, overwrite_edits, subject_ids):
+    """A BatchPlan for ``ready`` (Prepared files). ``claimed`` maps each url to the file of this run that
+    claims it. ``subject_ids`` maps subject slugs to ids; None plans a dry run (no values are built)."""
+    plan = BatchPlan()
+    now = timezone.now()
+    urls = [prepared.record.url for prepared in ready]
+    existing = {
+        url: (pk, file_hash, edited)
+        for pk, url, file_hash, edited in bulk.select_in(
+            Article, ("id", "url", "file_hash", "edited"), "url", urls
+        )
+    }
+    if subject_ids is None:  # a dry run: counted, not built
+        existing.update((url, None) for url in redirect_targets(set(urls) - existing.keys()))
+        plan.create = [(None, p.record) for p in ready if p.record.url not in existing]
+        plan.update = [(None, p.record, None) for p in ready if p.record.url in existing]
+        return plan
+    # A file naming a url an admin move left behind updates the moved article, never recreates it.
+    moved = moved_articles([url for url in urls if url not in existing])
+    for prepared in ready:
+        record = prepared.record
+        values = file_values(record, prepared.answer_html, subject_ids[record.subject_slug], now)
+        values.update(importer_version=IMPORTER_VERSION, imported_at=now, content_changed_at=now)
+        if record.url in moved:
+            article = moved[record.url]
+            if article.url in claimed:  # the file at the new url, in this run, speaks for it
+                plan.unchanged += 1
+                continue
+            existing[record.url] = (article.pk, article.file_hash, article.edited)
+            values.update(moved_place(article.url))
+        if record.url not in existing:
+            status, published = record.publishing or (Article.Status.PUBLISHED, start_of(record.date))
+            values.update(url=record.url, status=status, publish_at=published)
+            values["content_changed_at"] = start_of(record.date)
+            plan.create.append((values, record))
+            continue
+        pk, file_hash, edited = existing[record.url]
+        if edited and not overwrite_edits and not matches_export(pk, record.source_text):
+            plan.conflicts.append((record.url, record.path))
+            continue
+        if file_hash == record.file_hash:
+            del values["content_changed_at"]  # re-rendered or re-applied, not changed
+        values["id"] = pk
+        plan.update.append((values, record, edited))
+    return plan
