@@ -13,7 +13,14 @@ from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 # Lengths measured over the whole corpus (FORMAT.md), with headroom; the source layer refuses longer.
-from .source.fields import SLUG_LENGTH, TITLE_LENGTH, URL_LENGTH  # noqa: E402
+from .source.fields import (
+    NAME_LENGTH,
+    SHORT_LENGTH,
+    SLUG_LENGTH,
+    SUBJECT_SLUG_LENGTH,
+    TITLE_LENGTH,
+    URL_LENGTH,
+)
 
 __all__ = ["SLUG_LENGTH", "TITLE_LENGTH", "URL_LENGTH"]
 
@@ -21,8 +28,8 @@ __all__ = ["SLUG_LENGTH", "TITLE_LENGTH", "URL_LENGTH"]
 class Keyword(TagBase):
     """A keyword; its slug is its identity. Real keywords run to 139 characters."""
 
-    name = models.CharField(max_length=200, unique=True)
-    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    name = models.CharField(max_length=NAME_LENGTH, unique=True)
+    slug = models.SlugField(max_length=NAME_LENGTH, unique=True, allow_unicode=True)
 
     class Meta:
         ordering = ["name"]
@@ -32,8 +39,8 @@ class Keyword(TagBase):
 
 
 class Subject(models.Model):
-    slug = models.SlugField(max_length=100, unique=True, allow_unicode=False)
-    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=SUBJECT_SLUG_LENGTH, unique=True, allow_unicode=False)
+    name = models.CharField(max_length=NAME_LENGTH)
 
     class Meta:
         ordering = ["name"]
@@ -87,7 +94,7 @@ class Article(models.Model):
     # Indexed through article_subject_latest, which starts with the subject.
     subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="articles", db_index=False)
     slug = models.CharField(max_length=SLUG_LENGTH, help_text="The url's last part: file_name without .md.")
-    source_subject = models.CharField(max_length=200, help_text="The subject as the file spells it.")
+    source_subject = models.CharField(max_length=NAME_LENGTH, help_text="The subject as the file spells it.")
 
     # Content, as the file has it (the file owns these fields).
     source_id = models.IntegerField("source id", help_text="The file's id: not unique, may be negative.")
@@ -98,15 +105,15 @@ class Article(models.Model):
     answer_source = models.TextField(help_text="The answer as written in the file (\\n encoded).")
     answer = models.TextField(help_text="The answer's Markdown.")
     answer_html = models.TextField(editable=False, help_text="Rendered from the Markdown on import or save.")
-    date_format = models.CharField(max_length=100, default="MMM DD, YYYY")
-    post_on_text = models.CharField(max_length=200, default="Posted on")
-    author = models.CharField(max_length=200, default="QuickTakes")
+    date_format = models.CharField(max_length=SHORT_LENGTH, default="MMM DD, YYYY")
+    post_on_text = models.CharField(max_length=NAME_LENGTH, default="Posted on")
+    author = models.CharField(max_length=NAME_LENGTH, default="QuickTakes")
     seo_title = models.CharField("SEO title", max_length=TITLE_LENGTH, blank=True)
     seo_description = models.TextField("SEO description", blank=True)
     seo_keywords = models.TextField("SEO keywords", blank=True)
     score = models.FloatField(null=True, blank=True)
     no_index = models.BooleanField(default=False, help_text="Hide from search engines.")
-    schema = models.CharField(max_length=100, default="default")
+    schema = models.CharField(max_length=SHORT_LENGTH, default="default")
     keywords = TaggableManager(
         through="ArticleKeyword", blank=True, help_text="Comma-separated; one keyword per slug."
     )
@@ -209,7 +216,7 @@ class Relation(models.Model):
     position = models.PositiveSmallIntegerField()
     target_url = models.CharField(max_length=URL_LENGTH, db_index=True)
     target_title = models.CharField(max_length=TITLE_LENGTH, blank=True)
-    target_subject = models.CharField(max_length=200, blank=True)
+    target_subject = models.CharField(max_length=NAME_LENGTH, blank=True)
     target_source_id = models.IntegerField(null=True, blank=True)
     target = models.ForeignKey(
         Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="inbound_relations"

@@ -16,6 +16,7 @@ import yaml
 from django.utils.text import slugify
 
 from .answer import decode_answer
+from .fields import BY_COLUMN, NAME_LENGTH, over_length
 from .yaml_loader import SafeLoader
 
 __all__ = ["SafeLoader", "SourceError", "SourceRecord", "decode_answer", "parse_source", "read_source"]
@@ -28,8 +29,10 @@ REQUIRED_KEYS = (
 TEXT_KEYS = ("_schema", "title", "article_title", "date_format", "post_on_text", "author", "question")
 RELATED_KEY = re.compile(r"^related_article(\d+)$")
 SITE_PATH = re.compile(r"^/learn/([a-z0-9]+(?:-[a-z0-9]+)*)/questions/([a-z0-9][a-z0-9._-]*)$")
-MAX_LENGTHS = {"url": 400, "file_name": 303, "title": 500, "question": 500, "article_title": 500}
-KEYWORD_MAX_LENGTH = 200
+EARLY_LENGTHS = {
+    key: BY_COLUMN[column].max_length for key, column in (("url", "url"), ("file_name", "file_name"))
+}
+KEYWORD_MAX_LENGTH = NAME_LENGTH
 # The site's publishing states (Article.Status), as an exported file's ``publishing`` key names them.
 PUBLISHING_STATUSES = ("published", "draft", "removed")
 
@@ -111,6 +114,9 @@ def parse_source(data: bytes, path="<bytes>"):
     front_matter = split_front_matter(text, path)
     values = load_yaml(front_matter, path)
     record = build_record(values, path)
+    if too_long := over_length(record):
+        what, length, limit = too_long
+        raise SourceError(path, f"{what} is {length:,} characters, over the limit of {limit:,}")
     record.publishing = publishing_state(record)
     record.source_text = text
     record.file_hash = hashlib.sha256(data).hexdigest()
@@ -154,7 +160,7 @@ def build_record(values, path):
     file_name = require_text(values, "file_name", path)
     url = require_text(values, "url", path)
     answer_source = require_text(values, "answer", path)
-    for key, limit in MAX_LENGTHS.items():
+    for key, limit in EARLY_LENGTHS.items():  # before the url rule quotes them
         if len(values[key]) > limit:
             raise SourceError(path, f"'{key}' is {len(values[key])} characters, over the limit of {limit}")
 
@@ -250,8 +256,12 @@ def split_keywords(text, path):
         slug = keyword_slug(name)
         if not slug or slug in slugs:
             continue
-        if len(name) > KEYWORD_MAX_LENGTH:
-            raise SourceError(path, f"keyword {name[:40]!r}... is over {KEYWORD_MAX_LENGTH} characters")
+        for what, value in (("", name), ("'s slug", slug)):  # a slug can be longer: "\ufdfa" -> 18 letters
+            if len(value) > KEYWORD_MAX_LENGTH:
+                raise SourceError(
+                    path,
+                    f"keyword {name[:40]!r}{what} is {len(value):,} characters, over the limit of {KEYWORD_MAX_LENGTH}",
+                )
         slugs.add(slug)
         keywords.append((slug, name))
     return keywords

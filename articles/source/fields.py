@@ -25,6 +25,7 @@ SLUG_LENGTH = 300
 TITLE_LENGTH = 500
 SHORT_LENGTH = 100  # _schema, date_format
 NAME_LENGTH = 200  # subject, author, post_on_text, keyword names and slugs
+SUBJECT_SLUG_LENGTH = 100
 
 # In the format's key order (FORMAT.md): export writes new keys in this order.
 FIELDS = (
@@ -75,10 +76,25 @@ def file_values(record, answer_html, subject_id, now):
     return values
 
 
-def too_long(values):
-    """(label, length, limit) for the first text of ``values`` (column -> value) over its column's length."""
-    for column, value in values.items():
-        field = BY_COLUMN.get(column)
-        if field and field.max_length and isinstance(value, str) and len(value) > field.max_length:
-            return ".".join(field.key) or column, len(value), field.max_length
+def over_length(record):
+    """(what, length, limit) for the first value of ``record`` longer than the database stores, or None.
+
+    Keywords are checked as they are split (articles.source.split_keywords). Every backend is held to the
+    columns' lengths: SQLite would store a longer value silently, and the
+    same file would then fail on PostgreSQL, taking its batch with it.
+    """
+    for field in FIELDS:
+        value = getattr(record, field.attribute)
+        if field.max_length and isinstance(value, str) and len(value) > field.max_length:
+            return f"'{'.'.join(field.key) or field.column}'", len(value), field.max_length
+    if len(record.subject_slug) > SUBJECT_SLUG_LENGTH:
+        return "the subject's slug", len(record.subject_slug), SUBJECT_SLUG_LENGTH
+    for number, entry in enumerate(record.related, start=1):
+        for what, value, limit in (
+            ("url", entry.url, URL_LENGTH),
+            ("title", entry.title, TITLE_LENGTH),
+            ("subject", entry.subject, NAME_LENGTH),
+        ):
+            if len(value) > limit:
+                return f"related article {number}'s {what}", len(value), limit
     return None
