@@ -193,6 +193,9 @@ class ArticleKeyword(TaggedItemBase):
         "Article", on_delete=models.CASCADE, related_name="keyword_items", db_index=False
     )
     tag = models.ForeignKey(Keyword, on_delete=models.CASCADE, related_name="article_items")
+    # The keyword's place in the file's ``seo.page_keywords``, from 1: pages list keywords in the file's
+    # order without splitting the text again on every request.
+    position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         constraints = [

@@ -281,8 +281,12 @@ class Importer:
         self.create_keywords(record for _, record in written)
         bulk.insert_rows(
             ArticleKeyword,
-            ["content_object", "tag"],
-            sorted({(pk, self.keyword_ids[slug]) for pk, record in written for slug, _ in record.keywords}),
+            ["content_object", "tag", "position"],
+            sorted(
+                (pk, self.keyword_ids[slug], position)
+                for pk, record in written
+                for position, (slug, _) in enumerate(record.keywords, start=1)
+            ),
         )
 
     def create_keywords(self, records):

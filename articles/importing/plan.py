@@ -39,9 +39,7 @@ def stored_hashes(overwrite_edits):
 
 def plan_batch(ready, claimed, overwrite_edits, subject_ids):
     """A BatchPlan for ``ready`` (Prepared files). ``claimed`` maps each url to the file of this run that
-    claims it. ``subject_ids`` maps subject slugs to ids; None plans a dry run (no values are built)."""
-    plan = BatchPlan()
-    now = timezone.now()
+    claims it. ``subject_ids`` maps subject slugs to ids; None plans a dry run (counted, nothing built)."""
     urls = [prepared.record.url for prepared in ready]
     existing = {
         url: (pk, file_hash, edited)
@@ -49,11 +47,9 @@ def plan_batch(ready, claimed, overwrite_edits, subject_ids):
             Article, ("id", "url", "file_hash", "edited"), "url", urls
         )
     }
-    if subject_ids is None:  # a dry run: counted, not built
-        existing.update((url, None) for url in redirect_targets(set(urls) - existing.keys()))
-        plan.create = [(None, p.record) for p in ready if p.record.url not in existing]
-        plan.update = [(None, p.record, None) for p in ready if p.record.url in existing]
-        return plan
+    if subject_ids is None:
+        return plan_dry_run(ready, existing)
+    plan, now = BatchPlan(), timezone.now()
     # A file naming a url an admin move left behind updates the moved article, never recreates it.
     moved = moved_articles([url for url in urls if url not in existing])
     for prepared in ready:
@@ -67,18 +63,34 @@ def plan_batch(ready, claimed, overwrite_edits, subject_ids):
                 continue
             existing[record.url] = (article.pk, article.file_hash, article.edited)
             values.update(moved_place(article.url))
-        if record.url not in existing:
+        if record.url in existing:
+            plan_update(plan, values, record, existing[record.url], overwrite_edits)
+        else:
             status, published = record.publishing or (Article.Status.PUBLISHED, start_of(record.date))
             values.update(url=record.url, status=status, publish_at=published)
             values["content_changed_at"] = start_of(record.date)
             plan.create.append((values, record))
-            continue
-        pk, file_hash, edited = existing[record.url]
-        if edited and not overwrite_edits and not matches_export(pk, record.source_text):
-            plan.conflicts.append((record.url, record.path))
-            continue
-        if file_hash == record.file_hash:
-            del values["content_changed_at"]  # re-rendered or re-applied, not changed
-        values["id"] = pk
-        plan.update.append((values, record, edited))
+    return plan
+
+
+def plan_update(plan, values, record, stored, overwrite_edits):
+    """An update of a stored article, or a conflict when the admin edited it and the file differs from
+    what the article would export."""
+    pk, file_hash, edited = stored
+    if edited and not overwrite_edits and not matches_export(pk, record.source_text):
+        plan.conflicts.append((record.url, record.path))
+        return
+    if file_hash == record.file_hash:
+        del values["content_changed_at"]  # re-rendered or re-applied, not changed
+    values["id"] = pk
+    plan.update.append((values, record, edited))
+
+
+def plan_dry_run(ready, existing):
+    """What a dry run counts: creations and updates (a moved article's old url is an update)."""
+    plan = BatchPlan()
+    urls = {prepared.record.url for prepared in ready}
+    known = set(existing) | set(redirect_targets(urls - existing.keys()))
+    plan.create = [(None, p.record) for p in ready if p.record.url not in known]
+    plan.update = [(None, p.record, None) for p in ready if p.record.url in known]
     return plan
