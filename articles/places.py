@@ -5,15 +5,13 @@ of a file that still names the old url finds the moved article here.
 """
 
 from .models import URL_LENGTH, Article, Redirect, Subject
-from .source import SITE_PATH, subject_to_slug
+from .source import SITE_PATH, article_url, subject_to_slug
 
-
-def article_url(subject_slug, slug):
-    return f"/learn/{subject_slug}/questions/{slug}"
+__all__ = ["article_url", "check_article_url", "move_place", "resolve_urls", "subject_prefix"]
 
 
 def subject_prefix(subject_slug):
-    return f"/learn/{subject_slug}/questions/"
+    return article_url(subject_slug, "")
 
 
 def check_article_url(url, article=None):

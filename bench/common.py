@@ -55,7 +55,7 @@ def production_env(database_url, **extra):
     env = dict(os.environ)
     env.update(
         DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY="bench-only-secret",
+        DJANGO_SECRET_KEY="bench-only-not-a-secret-0123456789-abcdefghijklmnopqrstuv",
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         DATABASE_URL=database_url,
         **extra,

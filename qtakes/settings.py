@@ -4,6 +4,11 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -31,8 +36,26 @@ if DEBUG:
 else:
     if not SECRET_KEY:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
+    # Django's deploy check's rule, enforced: a guessable key lets anyone forge sessions and signed values.
+    if (
+        len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH
+        or len(set(SECRET_KEY)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+        or SECRET_KEY.startswith(SECRET_KEY_INSECURE_PREFIX)
+    ):
+        raise ImproperlyConfigured(
+            f"DJANGO_SECRET_KEY is too weak: it needs at least {SECRET_KEY_MIN_LENGTH} characters, "
+            f"{SECRET_KEY_MIN_UNIQUE_CHARACTERS} of them different, and must not start with "
+            f"'{SECRET_KEY_INSECURE_PREFIX}'. Make one with: python -c 'from django.core.management.utils "
+            "import get_random_secret_key; print(get_random_secret_key())'"
+        )
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is off.")
+    if any("*" in host for host in ALLOWED_HOSTS):
+        # "*" accepts any Host header, which then reaches absolute links (canonical urls, password resets).
+        raise ImproperlyConfigured(
+            "DJANGO_ALLOWED_HOSTS must name the site's hosts (.example.com covers its subdomains): "
+            "'*' is refused when DJANGO_DEBUG is off."
+        )
 
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = os.environ.get("SITE_NAME", "QuickTakes")
@@ -147,6 +170,25 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1  # hours
 AXES_RESET_ON_SUCCESS = True
+# A user from one address: locking by address alone would let anyone behind the same proxy or NAT lock
+# every editor out, and by username alone would let anyone lock out any editor from anywhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "articles.editorial.admin.client_address"
+
+
+def meta_header(name):
+    """``X-Forwarded-For`` or ``HTTP_X_FORWARDED_FOR`` -> the request.META key, ``HTTP_X_FORWARDED_FOR``."""
+    key = name.strip().upper().replace("-", "_")
+    return key if not key or key.startswith("HTTP_") or key == "REMOTE_ADDR" else f"HTTP_{key}"
+
+
+# Where the client's address is when trusted proxies stand in front (the load balancer appends the address
+# it saw to X-Forwarded-For), and how many of them do. Unset: REMOTE_ADDR only, since a header the client
+# can send itself is never trusted by default.
+TRUSTED_PROXY_HEADER = meta_header(os.environ.get("DJANGO_TRUSTED_PROXY_HEADER", ""))
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "1"))
+if TRUSTED_PROXY_COUNT < 1:
+    raise ImproperlyConfigured("DJANGO_TRUSTED_PROXY_COUNT is the number of proxies in front: at least 1.")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -183,10 +225,18 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_TLS_PROXY") else None
+BEHIND_TLS_PROXY = env_bool("DJANGO_BEHIND_TLS_PROXY")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool(
-    "DJANGO_SECURE_COOKIES", SITE_URL.startswith("https://")
+    "DJANGO_SECURE_COOKIES", BEHIND_TLS_PROXY or SITE_URL.startswith("https://")
 )
+if BEHIND_TLS_PROXY:
+    # Served over TLS only: plain http is redirected, and browsers are told to never try it again.
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer may check health over plain http
+    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
 
 # Import limits (see articles.source).
 QTAKES_MAX_FILE_BYTES = int(os.environ.get("QTAKES_MAX_FILE_BYTES", str(256 * 1024)))

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import User
 from django.test import override_settings
@@ -129,11 +130,10 @@ def test_admin_is_for_staff_only(client, site):
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
-def login(client, password):
+def login(client, password, username="editor", **meta):
+    meta.setdefault("REMOTE_ADDR", "10.0.0.9")
     return client.post(
-        reverse("admin:login"),
-        {"username": "editor", "password": password, "next": CHANGELIST},
-        REMOTE_ADDR="10.0.0.9",
+        reverse("admin:login"), {"username": username, "password": password, "next": CHANGELIST}, **meta
     )
 
 
@@ -148,6 +148,54 @@ def test_repeated_failed_logins_lock_out_even_the_right_password(client, db):
     response = login(client, "the-right-password-9")
     assert response.status_code == 429
     assert client.get(CHANGELIST).status_code == 302  # still not logged in
+
+
+EDITOR, CHIEF = ("editor", "the-right-password-9"), ("chief", "another-right-password-7")
+
+
+def fail_until_locked(client, username, **meta):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert login(client, "wrong", username, **meta).status_code == 200
+    assert login(client, "wrong", username, **meta).status_code == 429
+
+
+@pytest.fixture
+def editors(db):
+    for username, password in (EDITOR, CHIEF):
+        User.objects.create_user(username, password=password, is_staff=True)
+
+
+def test_failed_logins_lock_out_one_user_from_one_address_only(client, editors):
+    fail_until_locked(client, "editor", REMOTE_ADDR="10.0.0.9")
+    assert login(client, EDITOR[1], REMOTE_ADDR="10.0.0.9").status_code == 429
+    # Behind the load balancer everyone shares its address: the other editors must still get in.
+    assert login(client, CHIEF[1], "chief", REMOTE_ADDR="10.0.0.9").status_code == 302
+    client.logout()
+    assert login(client, EDITOR[1], REMOTE_ADDR="10.0.0.10").status_code == 302
+
+
+def test_a_forwarded_address_is_not_trusted_unless_configured(client, editors):
+    for index in range(settings.AXES_FAILURE_LIMIT):
+        response = login(client, "wrong", REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR=f"203.0.113.{index}")
+    assert response.status_code == 429  # a new made-up address each time bought no more tries
+    response = login(client, EDITOR[1], REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert response.status_code == 429
+
+
+@override_settings(TRUSTED_PROXY_HEADER="HTTP_X_FORWARDED_FOR", TRUSTED_PROXY_COUNT=1)
+def test_behind_a_trusted_proxy_the_lockout_follows_the_address_it_saw(client, editors):
+    balancer = "10.0.0.1"
+    fail_until_locked(client, "editor", REMOTE_ADDR=balancer, HTTP_X_FORWARDED_FOR="203.0.113.5")
+    # What the client wrote itself, left of the proxy's entry, buys no more tries.
+    spoofed = login(client, EDITOR[1], REMOTE_ADDR=balancer, HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.5")
+    assert spoofed.status_code == 429
+    assert (
+        login(client, CHIEF[1], "chief", REMOTE_ADDR=balancer, HTTP_X_FORWARDED_FOR="203.0.113.5").status_code
+        == 302
+    )
+    client.logout()
+    elsewhere = login(client, EDITOR[1], REMOTE_ADDR=balancer, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert elsewhere.status_code == 302
 
 
 # -- the list ------------------------------------------------------------------------------------
@@ -276,6 +324,21 @@ def test_validation_errors_land_on_the_field_at_fault(admin_client, site, change
     errors = errors_of(response)
     assert field in errors and message in " ".join(errors[field]), errors
     assert article("a").question == "Why test software?"
+
+
+@pytest.mark.parametrize("slug", ["Upper", "caf\u00e9", "-lead", "trail/ing", ".hidden", "a..b", "sp ace"])
+def test_an_article_slug_the_importer_would_refuse_is_refused(admin_client, site, slug):
+    obj = article("a")
+    response = admin_client.post(change_url(obj), form_data(obj, slug=slug))
+    assert response.status_code == 200 and "slug" in errors_of(response)
+    assert article("a").url == A
+
+
+def test_an_article_slug_the_importer_accepts_is_accepted(admin_client, site):
+    obj = article("a")
+    response = admin_client.post(change_url(obj), form_data(obj, slug="under_score.v2"))
+    assert response.status_code == 302, errors_of(response)
+    assert article("under_score.v2").url == "/learn/computer-science/questions/under_score.v2"
 
 
 def test_keywords_are_edited_as_tags(admin_client, site):
@@ -458,6 +521,42 @@ def test_a_subject_slug_must_be_its_names_slug(admin_client, site):
     assert response.status_code == 302
     assert article("m").url == "/learn/clinical-medicine/questions/m"
     assert LogEntry.objects.filter(object_id=str(article("m").pk)).exists()
+
+
+SUBJECT_ADD = reverse("admin:articles_subject_add")
+
+
+def test_a_subject_is_added_in_the_admin(admin_client, site):
+    response = admin_client.post(SUBJECT_ADD, {"name": "Other twin", "slug": "other-twin"})
+    assert response.status_code == 302
+    assert Subject.objects.get(slug="other-twin").name == "Other twin"
+    assert admin_client.get(SUBJECT_ADD).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("other_twin", "other_twin"),  # the name's own slug, but the importer's urls take no underscore
+        ("Other", "Other"),
+        ("Caf\u00e9", "caf\u00e9"),
+        ("-other", "-other"),
+        ("other-", "other-"),
+        ("other--twin", "other--twin"),
+        ("Computer Science", "computer-science"),  # taken
+    ],
+)
+def test_a_subject_slug_the_importer_would_refuse_is_refused(admin_client, site, name, slug):
+    response = admin_client.post(SUBJECT_ADD, {"name": name, "slug": slug})
+    assert response.status_code == 200
+    assert "slug" in response.context["adminform"].form.errors
+    assert set(Subject.objects.values_list("slug", flat=True)) == {"computer-science", "medicine"}
+
+
+def test_a_subject_cannot_move_to_a_slug_the_importer_would_refuse(admin_client, site):
+    medicine = Subject.objects.get(slug="medicine")
+    response = admin_client.post(change_url(medicine), {"name": "medicine_x", "slug": "medicine_x"})
+    assert "lowercase letters (a-z) and digits" in response.content.decode()
+    assert article("m").url == "/learn/medicine/questions/m"
 
 
 def test_redirects_are_listed_and_editable(admin_client, site):

@@ -1,7 +1,9 @@
 """The content team's admin. Thin: forms validate, articles.editing does the work, Django logs history."""
 
+import ipaddress
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.views.main import ChangeList
@@ -71,6 +73,26 @@ def add_relation_counts(articles):
     return articles
 
 
+def client_address(request):
+    """The address django-axes counts failed logins by (``AXES_CLIENT_IP_CALLABLE``).
+
+    ``REMOTE_ADDR``, unless settings name the header trusted proxies fill (``TRUSTED_PROXY_HEADER``): then
+    the address the outermost of ``TRUSTED_PROXY_COUNT`` proxies saw, counted from the right, since the
+    entries left of it are whatever the client chose to send. A header short of that falls back.
+    """
+    remote = request.META.get("REMOTE_ADDR")
+    header = settings.TRUSTED_PROXY_HEADER
+    if not header:
+        return remote
+    entries = [entry.strip() for entry in request.META.get(header, "").split(",")]
+    if len(entries) < settings.TRUSTED_PROXY_COUNT:
+        return remote
+    try:
+        return str(ipaddress.ip_address(entries[-settings.TRUSTED_PROXY_COUNT]))
+    except ValueError:
+        return remote
+
+
 def log_bulk(request, articles, message):
     """One history entry per article a bulk action changes (who, what, when)."""
     articles = articles.select_related(None).only("pk", "question")
@@ -119,6 +141,20 @@ class RelationInline(admin.TabularInline):
     extra = 1
     verbose_name = "related article"
     verbose_name_plural = "related articles, in order"
+
+    # Related articles are the article's content (its file lists them): whoever may change the article may
+    # change them, and no one else, whatever the Relation model's own permissions say.
+    def has_view_permission(self, request, obj=None):
+        return self.admin_site.get_model_admin(Article).has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self.admin_site.get_model_admin(Article).has_change_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("target")
@@ -269,22 +305,27 @@ class ArticleAdmin(admin.ModelAdmin):
                 self.save_formset(request, form, formset, change)
 
     # -- bulk actions --
+    # Each changes the articles it is given: offered to, and run for, only those who may change articles
+    # (Django filters the choices and refuses a POSTed action that is not among them). Removing is a
+    # change of status, which the change form offers the same users, not a deletion.
 
-    @admin.action(description="Publish now (drafts, scheduled and removed articles go live)")
+    @admin.action(
+        permissions=["change"], description="Publish now (drafts, scheduled and removed articles go live)"
+    )
     def publish(self, request, queryset):
         count = editing.publish(
             queryset, on_change=lambda changing: log_bulk(request, changing, "Published.")
         )
         self.message_user(request, f"Published {count} article(s).", messages.SUCCESS)
 
-    @admin.action(description="Unpublish (back to draft)")
+    @admin.action(permissions=["change"], description="Unpublish (back to draft)")
     def unpublish(self, request, queryset):
         count = editing.unpublish(
             queryset, on_change=lambda changing: log_bulk(request, changing, "Unpublished.")
         )
         self.message_user(request, f"Unpublished {count} article(s): they are drafts now.", messages.SUCCESS)
 
-    @admin.action(description="Hide from search engines (no_index)")
+    @admin.action(permissions=["change"], description="Hide from search engines (no_index)")
     def hide_from_search_engines(self, request, queryset):
         count = editing.set_no_index(
             queryset,
@@ -293,7 +334,7 @@ class ArticleAdmin(admin.ModelAdmin):
         )
         self.message_user(request, f"Hid {count} article(s) from search engines.", messages.SUCCESS)
 
-    @admin.action(description="Offer to search engines again")
+    @admin.action(permissions=["change"], description="Offer to search engines again")
     def offer_to_search_engines(self, request, queryset):
         count = editing.set_no_index(
             queryset,
@@ -302,7 +343,9 @@ class ArticleAdmin(admin.ModelAdmin):
         )
         self.message_user(request, f"Offered {count} article(s) to search engines.", messages.SUCCESS)
 
-    @admin.action(description="Remove from the site (410 Gone unless a redirect is set)")
+    @admin.action(
+        permissions=["change"], description="Remove from the site (410 Gone unless a redirect is set)"
+    )
     def remove_from_site(self, request, queryset):
         count = editing.remove(queryset, on_change=lambda changing: log_bulk(request, changing, "Removed."))
         self.message_user(request, f"Removed {count} article(s) from the site.", messages.SUCCESS)
@@ -315,6 +358,15 @@ class SubjectAdmin(admin.ModelAdmin):
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     ordering = ("name",)
+
+    # A new slug moves every article of the subject: only for those who may change articles.
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not self.admin_site.get_model_admin(Article).has_change_permission(request):
+            return ("slug",)
+        return ()
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if "slug" in self.get_readonly_fields(request, obj) else self.prepopulated_fields
 
     def get_queryset(self, request):
         counted = (

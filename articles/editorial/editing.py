@@ -5,8 +5,6 @@ the source format: the file owns the content fields (an admin change to one of t
 ``edited``, which a re-import respects), the site owns publishing state and redirects.
 """
 
-import re
-
 from django.db import transaction
 from django.db.models import DateTimeField, Exists, F, Max, OuterRef, Value
 from django.db.models.functions import Concat, Least
@@ -23,9 +21,8 @@ from ..places import (
     subject_prefix,
     subject_spelling,
 )
-from ..source import SourceError, keyword_slug, split_keywords
+from ..source import SITE_PATH, SourceError, keyword_slug, split_keywords, subject_to_slug
 
-SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 NEW_SLUG_LENGTH = 180  # the longest real file names are 179 characters
 
 # Fields the file owns that the admin edits; changing one is an edit. Relations and keywords too.
@@ -44,19 +41,47 @@ class MoveRefused(Exception):
 # -- urls ----------------------------------------------------------------------------------------
 
 
+def subject_slug_problem(slug):
+    """Why ``slug`` cannot be a subject's slug in a url the importer accepts, or None."""
+    # The importer's own rule (SITE_PATH), not a copy of it: a slug it refuses makes unimportable exports.
+    match = SITE_PATH.fullmatch(article_url(slug, "a"))
+    if not match or match.group(1) != slug:
+        return "A subject slug is words of lowercase letters (a-z) and digits joined by single hyphens."
+    return None
+
+
+def article_slug_problem(slug):
+    """Why ``slug`` cannot be an article's slug (its file name without .md) the importer accepts, or None."""
+    url = article_url("a", slug)
+    match = SITE_PATH.fullmatch(url)
+    if not match or match.group(2) != slug or ".." in url:
+        return (
+            "Use lowercase letters (a-z), digits, hyphens, dots and underscores, starting with a letter or "
+            "digit, and no “..”."
+        )
+    return None
+
+
 def check_subject_slug(subject, new_slug):
-    """Why ``subject`` cannot take ``new_slug``, or None."""
-    if not SLUG.match(new_slug) or new_slug != slugify(new_slug):
-        return "A slug is lowercase letters, digits and hyphens."
+    """Why ``subject`` (saved or not) cannot take ``new_slug``, or None."""
+    problem = subject_slug_problem(new_slug)
+    if problem:
+        return problem
+    # An unsaved subject (the add form) has no articles or redirects: exclude by key, never by instance.
     if Subject.objects.exclude(pk=subject.pk).filter(slug=new_slug).exists():
         return f"Another subject has the slug {new_slug}."
-    if slugify(subject.name) != new_slug:
+    name_slug = subject_to_slug(subject.name)
+    if name_slug != new_slug:
         # Source files derive the folder from the subject: url == /learn/<slugify(subject)>/... or the
         # importer refuses the exported file.
-        return f"The slug must be the name's slug ({slugify(subject.name)}): rename the subject too."
+        return f"The slug must be the name's slug ({name_slug}): rename the subject too."
     prefix = subject_prefix(new_slug)
-    blocked = Redirect.objects.filter(old_url__startswith=prefix).exclude(article__subject=subject)
-    if Article.objects.filter(url__startswith=prefix).exclude(subject=subject).exists() or blocked.exists():
+    articles = Article.objects.filter(url__startswith=prefix)
+    redirects = Redirect.objects.filter(old_url__startswith=prefix)
+    if subject.pk is not None:
+        articles = articles.exclude(subject_id=subject.pk)
+        redirects = redirects.exclude(article__subject_id=subject.pk)
+    if articles.exists() or redirects.exists():
         return f"Urls under {prefix} are taken by articles or redirects of another subject."
     return None
 
@@ -270,19 +295,20 @@ def save_subject(subject, *, now=None, on_move=None):
 
     ``on_move(articles, message)`` sees the moving articles first (for the history). Returns how many moved.
     """
-    if subject.pk is None:
-        subject.save()
-        return 0
-    old_slug = Subject.objects.filter(pk=subject.pk).values_list("slug", flat=True).get()
+    old_slug = None
+    if subject.pk is not None:
+        old_slug = Subject.objects.filter(pk=subject.pk).values_list("slug", flat=True).get()
     moved = 0
     if subject.slug != old_slug:
+        # A new subject too: a slug the importer refuses would make every file exported under it unimportable.
         problem = check_subject_slug(subject, subject.slug)
         if problem:
             raise MoveRefused(problem)
-        if on_move:
-            message = f"Moved with its subject from /learn/{old_slug}/ to /learn/{subject.slug}/."
-            on_move(Article.objects.filter(subject=subject), message)
-        moved = move_subject_articles(subject, old_slug, subject.slug, now or timezone.now())
+        if old_slug is not None:
+            if on_move:
+                message = f"Moved with its subject from /learn/{old_slug}/ to /learn/{subject.slug}/."
+                on_move(Article.objects.filter(subject=subject), message)
+            moved = move_subject_articles(subject, old_slug, subject.slug, now or timezone.now())
     subject.save()
     return moved
 
@@ -302,7 +328,7 @@ def move_subject_articles(subject, old_slug, new_slug, now):
     Redirect.objects.bulk_create(
         [Redirect(old_url=url, article_id=pk) for pk, url in leaving.iterator()], batch_size=500
     )
-    spelling = subject.name if slugify(subject.name) == new_slug else None
+    spelling = subject.name if subject_to_slug(subject.name) == new_slug else None
     update = {"url": Concat(Value(new_prefix), F("slug")), "edited": True, "content_changed_at": now}
     update["site_changed_at"] = now
     if spelling:

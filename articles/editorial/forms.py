@@ -67,10 +67,9 @@ class ArticleForm(forms.ModelForm):
             if self.instance.pk:
                 raise ValidationError("A slug is required: it is the article's url.")
             return slug  # made from the question in clean()
-        if not editing.SLUG.match(slug):
-            raise ValidationError(
-                "Use lowercase letters, digits, hyphens, dots and underscores, starting with a letter or digit."
-            )
+        problem = editing.article_slug_problem(slug)
+        if problem:
+            raise ValidationError(problem)
         if len(slug) > SLUG_LENGTH:
             raise ValidationError(f"At most {SLUG_LENGTH} characters (it is {len(slug)}).")
         return slug

@@ -202,6 +202,11 @@ def build_record(values, path):
     )
 
 
+def article_url(subject_slug, slug):
+    """The one url formula: where an article of that subject and slug lives."""
+    return f"/learn/{subject_slug}/questions/{slug}"
+
+
 def check_url(url, subject, file_name, path):
     """The url must be a site path equal to /learn/<slug(subject)>/questions/<file_name minus .md>."""
     match = SITE_PATH.match(url)
@@ -214,7 +219,7 @@ def check_url(url, subject, file_name, path):
     subject_slug = subject_to_slug(subject)
     if not subject_slug:
         raise SourceError(path, f"'subject' {subject!r} has no slug")
-    expected = f"/learn/{subject_slug}/questions/{file_name[:-3]}"
+    expected = article_url(subject_slug, file_name[:-3])
     if url != expected:
         raise SourceError(path, f"'url' {url!r} does not match subject and file_name (expected {expected!r})")
     return subject_slug, match.group(2)
