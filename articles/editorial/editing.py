@@ -22,14 +22,13 @@ from ..places import (
     subject_spelling,
 )
 from ..source import SITE_PATH, SourceError, keyword_slug, split_keywords, subject_to_slug
+from ..source.fields import ADMIN_FIELDS
 
 NEW_SLUG_LENGTH = 180  # the longest real file names are 179 characters
 
-# Fields the file owns that the admin edits; changing one is an edit. Relations and keywords too.
-EDITABLE_FILE_FIELDS = [
-    "question", "title", "article_title", "answer", "subject_id", "slug", "date", "seo_title",
-    "seo_description", "seo_keywords", "no_index",
-]  # fmt: skip
+# Fields the file owns that the admin edits (the field table's, and the subject): changing one is an
+# edit. Relations and keywords too.
+EDITABLE_FILE_FIELDS = [*ADMIN_FIELDS, "subject_id"]
 # Fields the site owns: changing one is not an edit, but it is a change an export --since must see.
 SITE_FIELDS = ["status", "publish_at"]
 
@@ -103,34 +102,47 @@ def save_article(article, *, now=None):
     article ``edited`` when a file-owned field changed, so a re-import keeps the edit.
     """
     now = now or timezone.now()
-    creating = article.pk is None
     fields = [*EDITABLE_FILE_FIELDS, *SITE_FIELDS]
-    stored = None if creating else Article.objects.filter(pk=article.pk).values(*fields, "url").get()
-    if creating:
+    stored = (
+        None if article.pk is None else Article.objects.filter(pk=article.pk).values(*fields, "url").get()
+    )
+    if stored is None:
         fill_new_article(article, now)
     if stored is None or article.answer != stored["answer"]:
         article.answer_source = encode_answer(article.answer)
     article.answer_html = rendering.render_markdown(article.answer)
-    new_url = article_url(article.subject.slug, article.slug)
+    place_article(article, stored and stored["url"])
+    changed = mark_changes(article, stored, now)
+    article.save()
+    if stored is None or "seo_keywords" in changed:
+        set_keywords(article, article.seo_keywords)
+    return changed
+
+
+def mark_changes(article, stored, now):
+    """Mark what an edit changed (``stored``: the row as it was, None for a new article); return the
+    file-owned fields that changed."""
     changed = [
         name for name in EDITABLE_FILE_FIELDS if stored is None or getattr(article, name) != stored[name]
     ]
-    if stored is None or new_url != stored["url"]:
-        problem = check_article_url(new_url, article)
-        if problem:
-            raise MoveRefused(problem)
-        if stored:
-            move_place(article, stored["url"], new_url)
-    article.url = new_url
     if changed:
         article.edited = True
         article.content_changed_at = now
     if changed or any(getattr(article, name) != stored[name] for name in SITE_FIELDS):
         article.site_changed_at = now
-    article.save()
-    if stored is None or "seo_keywords" in changed:
-        set_keywords(article, article.seo_keywords)
     return changed
+
+
+def place_article(article, old_url):
+    """Give ``article`` the url its subject and slug make; a move from ``old_url`` leaves a redirect."""
+    new_url = article_url(article.subject.slug, article.slug)
+    if new_url != old_url:
+        problem = check_article_url(new_url, article)
+        if problem:
+            raise MoveRefused(problem)
+        if old_url:
+            move_place(article, old_url, new_url)
+    article.url = new_url
 
 
 def fill_new_article(article, now):
@@ -151,11 +163,12 @@ def fill_new_article(article, now):
 
 
 def set_keywords(article, text):
-    """Make the article's keywords those of ``text`` (comma-separated; one per slug, first spelling wins)."""
+    """Make the article's keywords those of ``text`` in its order (comma-separated; one per slug, the
+    first spelling wins); return whether they changed."""
     wanted = split_keywords(text, article.url)
     slugs = [slug for slug, _ in wanted]
-    current = set(article.keyword_items.values_list("tag__slug", flat=True))
-    if current == set(slugs):
+    current = list(article.keyword_items.order_by("position").values_list("tag__slug", flat=True))
+    if current == slugs:
         return False
     keywords = {keyword.slug: keyword for keyword in Keyword.objects.filter(slug__in=slugs)}
     for slug, name in wanted:
@@ -163,9 +176,10 @@ def set_keywords(article, text):
             if Keyword.objects.filter(name=name).exists():  # another slug has this exact name
                 name = f"{name} ({slug})"
             keywords[slug] = Keyword.objects.create(slug=slug, name=name)
-    ArticleKeyword.objects.filter(content_object=article).exclude(tag__slug__in=slugs).delete()
+    ArticleKeyword.objects.filter(content_object=article).delete()
     ArticleKeyword.objects.bulk_create(
-        [ArticleKeyword(content_object=article, tag=keywords[slug]) for slug in slugs if slug not in current]
+        ArticleKeyword(content_object=article, tag=keywords[slug], position=position)
+        for position, slug in enumerate(slugs, start=1)
     )
     return True
 
@@ -199,20 +213,11 @@ def set_relations(article, entries):
     ``entries`` are dicts with ``target_url`` and optionally ``target`` (an Article), ``target_title``,
     ``target_subject``, ``target_source_id``. A target chosen in the admin lends its url and titles.
     """
-    rows = []
-    for entry in entries:
-        target = entry.get("target")
-        if target is not None:
-            entry = {
-                "target_url": target.url,
-                "target_title": target.question,
-                "target_subject": subject_spelling(target.subject),
-                "target_source_id": target.source_id,
-                "target": target,
-            }
-        if entry["target_url"] in {row["target_url"] for row in rows} or entry["target_url"] == article.url:
-            continue
-        rows.append(entry)
+    rows, seen = [], {article.url}
+    for entry in map(relation_entry, entries):
+        if entry["target_url"] not in seen:  # each target once, never the article itself
+            seen.add(entry["target_url"])
+            rows.append(entry)
     before = list(article.relations.order_by("position").values_list("target_url", "target_id"))
     resolved = resolve_urls({row["target_url"] for row in rows if row.get("target") is None})
     after = [(row["target_url"], _target_id(row, resolved)) for row in rows]
@@ -236,6 +241,20 @@ def set_relations(article, entries):
         Article.objects.filter(pk=article.pk).update(edited=True, content_changed_at=now, site_changed_at=now)
         article.edited, article.content_changed_at, article.site_changed_at = True, now, now
     return True
+
+
+def relation_entry(entry):
+    """An entry whose ``target`` was chosen in the admin takes the target's url and titles."""
+    target = entry.get("target")
+    if target is None:
+        return entry
+    return {
+        "target_url": target.url,
+        "target_title": target.question,
+        "target_subject": subject_spelling(target.subject),
+        "target_source_id": target.source_id,
+        "target": target,
+    }
 
 
 def _target_id(row, resolved):
