@@ -1,9 +1,13 @@
-from django.urls import path
+from django.urls import path, register_converter
 from django.views.generic import RedirectView
 
-from .site import feeds, sitemaps, views
+from .site import feeds, health, sitemaps, views
+from .site.params import PathPartConverter
 
 app_name = "articles"
+
+# For the parts that are not slugs: ``str`` would let a NUL byte through to the database.
+register_converter(PathPartConverter, "part")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,9 +19,9 @@ urlpatterns = [
         name="subject-questions",
     ),
     # The article's url has no trailing slash; the slash variant redirects to it.
-    path("learn/<slug:subject>/questions/<str:slug>", views.article_detail, name="article"),
-    path("learn/<slug:subject>/questions/<str:slug>/", views.article_with_slash),
-    path("keywords/<str:slug>/", views.keyword_detail, name="keyword"),
+    path("learn/<slug:subject>/questions/<part:slug>", views.article_detail, name="article"),
+    path("learn/<slug:subject>/questions/<part:slug>/", views.article_with_slash),
+    path("keywords/<part:slug>/", views.keyword_detail, name="keyword"),
     path("search/", views.search_results, name="search"),
     path("feeds/latest.rss", feeds.LatestRss(), name="feed-rss"),
     path("feeds/latest.atom", feeds.LatestAtom(), name="feed-atom"),
@@ -26,5 +30,6 @@ urlpatterns = [
     path("sitemap.xml", sitemaps.index, name="sitemap"),
     path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap-section"),
     path("robots.txt", views.robots_txt, name="robots"),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
 ]

@@ -1,14 +1,18 @@
-"""The site version behind the page cache changes with every write and with the schedule."""
+"""The site version behind the page cache changes with every write and with the schedule; a page's
+entry is keyed by the query parameters it reads, and no others."""
 
 import datetime
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.generation import STATE_TABLE, deferred_bumps, site_version
 from articles.importing.importer import import_paths
 from articles.models import Article, Keyword, Relation
+from articles.site.views import PER_PAGE
+from tests.pages import make_article, make_subject
 from tests.sources import write_source
 
 pytestmark = pytest.mark.django_db
@@ -100,3 +104,49 @@ def test_a_rolled_back_deferral_leaves_row_bumps_on():
     Keyword.objects.create(name="kept", slug="kept")
     Keyword.objects.create(name="kept too", slug="kept-too")
     assert generation() - before == 2
+
+
+# -- What keys a page --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def listing(db):
+    subject = make_subject("Physics")
+    for n in range(PER_PAGE + 3):
+        make_article(subject, f"question-{n}", days_ago=n + 1, seo_keywords="optics")
+    return subject
+
+
+@pytest.mark.parametrize(
+    "first, again",
+    [
+        ("/", "/?x=1"),
+        ("/learn/physics/questions/question-0?utm_source=a", "/learn/physics/questions/question-0?x=b"),
+        ("/learn/physics/?page=2&x=1", "/learn/physics/?x=2&page=2"),
+        ("/search/?q=question&page=2", "/search/?page=2&ref=mail&q=question"),
+        ("/sitemap-articles.xml", "/sitemap-articles.xml?page=7"),  # a sitemap page reads p, not page
+        ("/feeds/latest.rss?v=1", "/feeds/latest.rss?v=2"),
+    ],
+)
+def test_parameters_a_page_does_not_read_share_its_cache_entry(client, listing, first, again):
+    assert client.get(first).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(again)
+    assert response.status_code == 200
+    assert len(queries) == 1  # the site version only: served from the first one's entry
+
+
+@pytest.mark.parametrize(
+    "first, other",
+    [
+        ("/learn/physics/", "/learn/physics/?page=2"),
+        ("/search/?q=question", "/search/?q=question&page=2"),
+        ("/search/?q=question", "/search/?q=optics"),
+    ],
+)
+def test_parameters_a_page_reads_get_their_own_entry(client, listing, first, other):
+    first_body = client.get(first).content
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(other)
+    assert response.status_code == 200
+    assert len(queries) > 1 and response.content != first_body

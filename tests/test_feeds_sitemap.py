@@ -2,6 +2,7 @@
 
 import datetime
 import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 
 import pytest
 from django.utils import timezone
@@ -17,6 +18,7 @@ from tests.pages import (
     MERGE_SORT,
     RATIONAL,
     TAX_ACCOUNTING,
+    make_article,
     make_subject,
     pages_fixture,  # noqa: F401 - fixture
 )
@@ -193,3 +195,36 @@ def test_feeds_escape_hostile_text(client, pages):
     item = [i for i in ET.fromstring(body).iter("item") if i.findtext("link") == SITE + HOSTILE][0]
     assert item.findtext("title") == 'What does <script>alert("title")</script> do in a page?'
     assert b"<script>" not in body
+
+
+DESCRIPTION = "Why <img src=x onerror=alert(1)> & <b>bold</b> stay text"
+
+
+def test_feed_descriptions_arrive_as_text_never_as_markup(client, db):
+    subject = make_subject("Physics")
+    make_article(subject, "images", seo_description=DESCRIPTION)
+    # Atom says what a summary is: text, exactly the description.
+    for path in ("/feeds/latest.atom", "/feeds/subjects/physics.atom"):
+        summary = xml(client, path).find("atom:entry/atom:summary", NS)
+        assert summary.get("type") == "text"
+        assert summary.text == DESCRIPTION
+    # An RSS description is HTML to readers: rendered, it must show the description, with no element.
+    for path in ("/feeds/latest.rss", "/feeds/subjects/physics.rss"):
+        shown = HtmlText(xml(client, path).findtext("channel/item/description"))
+        assert shown.tags == [] and shown.text == DESCRIPTION
+
+
+class HtmlText(HTMLParser):
+    """What a feed reader makes of an HTML description: its elements and its text."""
+
+    def __init__(self, markup):
+        super().__init__(convert_charrefs=True)
+        self.tags, self.text = [], ""
+        self.feed(markup)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+
+    def handle_data(self, data):
+        self.text += data

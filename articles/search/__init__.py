@@ -78,6 +78,24 @@ def search(query, *, limit=20, offset=0):
     return list(ranked[offset : offset + limit])
 
 
+def matches(terms):
+    """A filter for articles whose question, answer or keywords hold every word of ``terms`` (as
+    ``search_terms`` gives them), through the database's own index; published or not. The admin's
+    search is built on it."""
+    if connection.vendor == "sqlite":
+        match = " ".join(f'"{term}"' for term in terms)  # quoted: a word, never an FTS operator
+        sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608 - constants only
+        return Q(pk__in=RawSQL(sql, [match]))
+    if connection.vendor == "postgresql":
+        return Q(RawSQL(f"{PG_VECTOR} @@ {PG_QUERY}", [" ".join(terms)], output_field=BooleanField()))
+    every_word = Q()
+    for term in terms:
+        every_word &= (
+            Q(question__icontains=term) | Q(answer__icontains=term) | Q(seo_keywords__icontains=term)
+        )
+    return every_word
+
+
 def _rank_sqlite(articles, terms):
     # extra(): the only way to join a table Django has no model for; FTS5's MATCH must drive the query
     # (a join, not an IN subquery) and its ``rank`` column is bm25 weighted by migration 0002.
@@ -99,11 +117,7 @@ def _rank_postgresql(articles, terms):
 
 
 def _rank_fallback(articles, terms):
-    for term in terms:
-        articles = articles.filter(
-            Q(question__icontains=term) | Q(answer__icontains=term) | Q(seo_keywords__icontains=term)
-        )
-    return articles.order_by("-publish_at", "-id")
+    return articles.filter(matches(terms)).order_by("-publish_at", "-id")
 
 
 _RANKERS = {"sqlite": _rank_sqlite, "postgresql": _rank_postgresql}

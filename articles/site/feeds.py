@@ -3,7 +3,13 @@
 Feeds offer what search engines may see: ``indexable()`` articles. The site-wide feed lists each
 duplicated question once (its canonical copy); a subject's feed lists that subject's own copies.
 Links are absolute on SITE_URL, whatever host the request came in on.
+
+An item's description is the article's SEO description: plain text, which may well contain ``<`` (a
+question about HTML). It goes out as text, never as markup a reader would render: Atom says so
+(``type="text"``), and RSS, whose description is HTML by convention, gets it escaped.
 """
+
+import html
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -21,8 +27,26 @@ FEED_FIELDS = (
 )  # fmt: skip
 
 
+class TextRss(Rss201rev2Feed):
+    """RSS 2.0 with plain-text item descriptions, escaped so that a reader's HTML shows the text."""
+
+    def add_item_elements(self, handler, item):
+        if item["description"] is not None:
+            item = {**item, "description": html.escape(item["description"], quote=False)}
+        super().add_item_elements(handler, item)
+
+
+class TextAtom(Atom1Feed):
+    """Atom with plain-text summaries: Django's Atom1Feed declares every summary ``type="html"``."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
 class LatestRss(Feed):
-    feed_type = Rss201rev2Feed
+    feed_type = TextRss
     url_name = "articles:feed-rss"
     description = "The latest QuickTakes: short answers to questions across many subjects."
 
@@ -72,7 +96,7 @@ class LatestRss(Feed):
 
 
 class LatestAtom(LatestRss):
-    feed_type = Atom1Feed
+    feed_type = TextAtom
     url_name = "articles:feed-atom"
     subtitle = LatestRss.description
 
@@ -88,7 +112,7 @@ class SubjectRss(LatestRss):
 
 
 class SubjectAtom(SubjectRss):
-    feed_type = Atom1Feed
+    feed_type = TextAtom
     url_name = "articles:subject-feed-atom"
 
     def subtitle(self, obj):

@@ -24,6 +24,7 @@ from django.views.decorators.http import conditional_page, require_safe
 
 from ..models import Article, ArticleKeyword, Keyword, Subject
 from . import seo
+from .params import page_number, reads_query
 
 URLS_PER_PAGE = 10_000
 
@@ -159,16 +160,15 @@ def index(request):
     )
 
 
+@reads_query("p")
 @require_safe
 @conditional_page
 def section(request, section):
-    number = request.GET.get("p", "1")
-    if section not in SECTIONS or not number.isdigit():
+    if section not in SECTIONS:
         raise Http404("No such sitemap")
     site = SECTIONS[section]()
-    if not 1 <= int(number) <= site.last_page():
-        raise Http404("No such sitemap page")
-    urls = site.urls(int(number))
+    number = page_number(request, "p", last=site.last_page())
+    urls = site.urls(number)
     response = HttpResponse(urlset_xml(urls), content_type="application/xml")
     lastmods = [lastmod for _, lastmod in urls if lastmod]
     if lastmods and len(lastmods) == len(urls):

@@ -21,12 +21,13 @@ from django.views.decorators.http import conditional_page, require_safe
 
 from ..models import Article, ArticleKeyword, Keyword, Relation, Subject, resolve_path
 from ..search import LISTING_FIELDS, MAX_QUERY_LENGTH, search
-from ..source import keyword_slug
 from . import seo
 from .dates import format_date
+from .params import page_number, reads_query
 from .prepared import prepared
 
 PER_PAGE = 30
+MAX_SEARCH_PAGE = 100
 LATEST_COUNT = 12
 RELATED_COUNT = 5
 UNSHOWN_FIELDS = ("answer_source", "answer", "source_text", "source_path")
@@ -48,7 +49,7 @@ def paginate(request, articles):
     """The requested page of a listing; 404 for a bad or empty page number, or an empty listing."""
     paginator = Paginator(articles, PER_PAGE, allow_empty_first_page=False)
     try:
-        return paginator.page(request.GET.get("page") or 1)
+        return paginator.page(page_number(request))
     except InvalidPage:
         raise Http404("No such page") from None
 
@@ -119,6 +120,7 @@ def subject_list(request):
     return render(request, "articles/subject_list.html", {"subjects": subjects, "head": head})
 
 
+@reads_query("page")
 @require_safe
 @conditional_page
 def subject_detail(request, subject):
@@ -135,6 +137,7 @@ def subject_detail(request, subject):
     return render(request, "articles/subject_detail.html", {"subject": subject, "page": page, "head": head})
 
 
+@reads_query("page")
 @require_safe
 @conditional_page
 def keyword_detail(request, slug):
@@ -151,14 +154,12 @@ def keyword_detail(request, slug):
     return render(request, "articles/keyword_detail.html", {"keyword": keyword, "page": page, "head": head})
 
 
+@reads_query("q", "page")
 @require_safe
 @conditional_page
 def search_results(request):
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
-    number = request.GET.get("page", "1")
-    if not number.isdigit() or not 1 <= int(number) <= 100:
-        raise Http404("No such page")
-    number = int(number)
+    number = page_number(request, last=MAX_SEARCH_PAGE)
     found = search(query, limit=PER_PAGE + 1, offset=(number - 1) * PER_PAGE) if query else []
     if number > 1 and not found:
         raise Http404("No such page")
@@ -183,7 +184,7 @@ def article_detail(request, subject, slug):
     article = resolve_article(request, request.path_info)
     if isinstance(article, HttpResponse):
         return article
-    keywords = in_file_order(keywords_of(article=article.pk), article)
+    keywords = keywords_of(article=article.pk)
     reading = further_reading(article=article.pk, subject=article.subject_id, now=timezone.now())
     related = [(url, question) for url, question, position in reading if position is not None]
     more = [(url, question) for url, question, position in reading if position is None]
@@ -223,16 +224,14 @@ def _keyword_path_around():
     return reverse("articles:keyword", kwargs={"slug": "keyword-slug"}).split("keyword-slug")
 
 
-def in_file_order(keywords, article):
-    """The article's (slug, name) keywords in the order its ``seo.page_keywords`` lists them."""
-    order = {keyword_slug(name.strip()): index for index, name in enumerate(article.seo_keywords.split(","))}
-    return sorted(keywords, key=lambda keyword: (order.get(keyword[0], len(order)), keyword[1]))
-
-
 @prepared(article=SAMPLE_ID)
 def keywords_of(article):
-    """(slug, name) of each of the article's keywords."""
-    return Keyword.objects.filter(article_items__content_object=article).values_list("slug", "name")
+    """(slug, name) of each of the article's keywords, in the file's order (stored at import)."""
+    return (
+        Keyword.objects.filter(article_items__content_object=article)
+        .order_by("article_items__position", "name")
+        .values_list("slug", "name")
+    )
 
 
 @prepared(article=SAMPLE_ID, subject=SAMPLE_ID - 1, now=SAMPLE_NOW)
@@ -303,8 +302,3 @@ def robots_txt(request):
         f"Sitemap: {seo.absolute(reverse('articles:sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
-
-
-def healthz(request):
-    """For load balancers: constant, no database, no template."""
-    return HttpResponse("ok", content_type="text/plain")
