@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: run test lint format migrations-check bench bench-import bench-writer bench-serve bench-load bench-scale setup serve clean collectstatic
+.PHONY: run test lint format migrations-check bench bench-import bench-writer bench-serve bench-load bench-scale bench-admin-import setup serve clean collectstatic
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,7 +21,9 @@ run: $(STAMP)
 	$(DEV_ENV) $(BIN)/python manage.py import_articles fixtures/
 	@echo
 	@echo "Admin account: run '$(DEV_ENV) $(BIN)/python manage.py createsuperuser' (none is created for you)."
-	@echo "Serving on http://127.0.0.1:$(PORT)/"
+	@echo "Serving on http://127.0.0.1:$(PORT)/, with a background worker for admin imports"
+	$(DEV_ENV) $(BIN)/python manage.py db_worker --no-reload --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Production-like: debug off, gunicorn, whitenoise. Needs DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS.
@@ -51,7 +53,7 @@ migrations-check: $(STAMP)
 # SQLite by default; BENCH_DATABASE_URL=postgres://... runs them on that database, which they empty first.
 BENCH_DB := $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL))
 
-bench: bench-import bench-writer bench-serve bench-load bench-scale
+bench: bench-import bench-writer bench-serve bench-load bench-scale bench-admin-import
 
 bench-import: $(STAMP)
 	$(BIN)/python bench/import_bench.py $(BENCH_DB)
@@ -67,6 +69,9 @@ bench-load: $(STAMP)
 
 bench-scale: $(STAMP)
 	$(BIN)/python bench/scale_bench.py $(BENCH_DB)
+
+bench-admin-import: $(STAMP)
+	$(BIN)/python bench/admin_import_bench.py $(BENCH_DB)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm

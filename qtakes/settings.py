@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "taggit",
     "axes",
+    "reversion",
+    "django_tasks",
+    "django_tasks_db",
     "articles",
 ]
 
@@ -140,6 +143,8 @@ elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
     # JIT compilation costs hundreds of ms on short page queries and never pays back here. lz4
     # compresses the long text columns several times faster than the default pglz (an import's writes).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c default_toast_compression=lz4"
+    # A server that does not answer fails a request (and /readyz) in seconds rather than hanging it.
+    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
 
 # PostgreSQL: articles.prepared's page queries run as prepared statements (the article page in-process:
 # 3.1 -> 1.8 ms). Off behind a pooler that cannot keep them: PgBouncer in transaction mode before 1.22,
@@ -153,6 +158,9 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "qtakes"),
+            # The page cache is an optimisation: a Redis that is down or hangs must cost a page a
+            # quarter of a second at most (then the cache is skipped for a while), never the page.
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         }
     }
 else:
@@ -233,13 +241,32 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool(
 if BEHIND_TLS_PROXY:
     # Served over TLS only: plain http is redirected, and browsers are told to never try it again.
     SECURE_SSL_REDIRECT = True
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer may check health over plain http
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # the load balancer may check over plain http
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
 
 # Import limits (see articles.source).
 QTAKES_MAX_FILE_BYTES = int(os.environ.get("QTAKES_MAX_FILE_BYTES", str(256 * 1024)))
+# Uploads in the admin (articles.editorial.uploads): the largest upload, refused from its Content-Length
+# before it is read; the most files one holds; the most its files may unpack to, and the highest ratio of
+# unpacked to compressed size an entry may have (real files compress 3-6 times; a bomb, thousands).
+QTAKES_MAX_UPLOAD_BYTES = int(os.environ.get("QTAKES_MAX_UPLOAD_BYTES", str(200 * 1024 * 1024)))
+QTAKES_MAX_UPLOAD_FILES = int(os.environ.get("QTAKES_MAX_UPLOAD_FILES", "100000"))
+QTAKES_MAX_UNPACKED_BYTES = int(os.environ.get("QTAKES_MAX_UNPACKED_BYTES", str(1024 * 1024 * 1024)))
+# off: imports keep no revisions (only to measure what keeping them costs: bench/admin_import_bench.py).
+QTAKES_IMPORT_REVISIONS = os.environ.get("QTAKES_IMPORT_REVISIONS", "on").lower() != "off"
+QTAKES_MAX_COMPRESSION_RATIO = int(os.environ.get("QTAKES_MAX_COMPRESSION_RATIO", "100"))
+# Uploaded files past 2.5 MB stream to a temporary file, never into memory; the upload form itself
+# counts its own size (above), so Django's limit on the other fields stays at its default. Several .md
+# files may be chosen at once: up to this many.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = int(os.environ.get("QTAKES_MAX_UPLOAD_MD_FILES", "5000"))
+
+# Background work (imports from the admin, undo): Django's tasks framework through the django-tasks
+# backport, queued in the database (django-tasks-db), so SQLite alone suffices and every instance shares
+# one queue. `manage.py db_worker` runs them; `make run` starts one.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 PAGE_CACHE = os.environ.get("PAGE_CACHE", "on").lower() != "off"
 
 LOGGING = {

@@ -315,6 +315,9 @@ def test_publishing_fields_are_not_an_edit(admin_client, site):
         ({"subject": ""}, "subject", "required"),
         ({"seo_keywords": "Python, python"}, "seo_keywords", "same keyword"),
         ({"slug": "x" * 301}, "slug", "at most 300 characters"),
+        ({"answer": "> - " * 30_000 + "x"}, "answer", "over the limit of 32"),  # crashed the parser
+        ({"answer": ">" * 60_000}, "answer", "over the limit of 32"),  # held a worker 19 s
+        ({"seo_keywords": "ok, " + "\ufdfa" * 20}, "seo_keywords", "over the limit of 200"),
     ],
 )
 def test_validation_errors_land_on_the_field_at_fault(admin_client, site, changes, field, message):

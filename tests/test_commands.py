@@ -110,3 +110,17 @@ def test_render_articles_rerenders_every_answer(tmp_path):
     call_command("render_articles", stdout=out)
     assert "Rendered 2 articles" in out.getvalue()
     assert not Article.objects.filter(answer_html="stale").exists()
+
+
+def test_render_articles_names_an_answer_the_renderer_now_refuses_and_renders_the_rest(tmp_path):
+    write_source(tmp_path, slug="a")
+    write_source(tmp_path, slug="b")
+    run(tmp_path)
+    Article.objects.update(answer_html="stale")
+    Article.objects.filter(slug="b").update(answer="> " * 100 + "too deep")  # stored by an older version
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError, match="1 answer"):
+        call_command("render_articles", stdout=out, stderr=err)
+    assert "refused /learn/computer-science/questions/b" in err.getvalue()
+    assert Article.objects.get(slug="a").answer_html != "stale"
+    assert Article.objects.get(slug="b").answer_html == "stale"

@@ -376,3 +376,41 @@ def test_both_round_trips_over_the_whole_sample_corpus(tmp_path):
     call_command("import_articles", str(tmp_path / "second"), stdout=out)
     assert f"created {len(files) + 1}, updated 0" in out.getvalue()
     assert site_state() == before
+
+
+# -- hostile YAML ---------------------------------------------------------------------------------
+
+
+def laughs(levels):
+    lines = ["laughs:", '  a0: &a0 "lol"']
+    lines += [f"  a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]" for n in range(1, levels)]
+    return "\n".join(lines)
+
+
+def test_an_alias_bomb_in_an_unknown_key_is_refused_not_imported(tmp_path):
+    # Imported, it made export_articles and a re-import over an edit walk a billion values.
+    path = write_source(tmp_path, extra=laughs(10))
+    (refusal,) = import_paths([tmp_path]).refused
+    assert refusal.path == str(path) and "aliases repeat" in refusal.reason
+    assert not Article.objects.exists()
+
+
+def test_a_stored_text_the_loader_now_refuses_exports_from_the_articles_fields(tmp_path):
+    # An article imported before the bound: its file is written as one made in the admin, at once.
+    article = import_one(tmp_path, slug="a")
+    Article.objects.filter(pk=article.pk).update(
+        source_text=source_text(slug="a", extra=laughs(6)), edited=True, question="Edited?"
+    )
+    text = export_text(Article.objects.get(pk=article.pk))
+    assert "laughs" not in text and front(text)["question"] == "Edited?"
+
+
+def test_a_redirects_file_with_an_alias_bomb_or_deep_nesting_is_refused_by_reason(tmp_path):
+    redirects = tmp_path / REDIRECTS_FILE
+    redirects.write_text(laughs(6) + f"\n{A}: *a5\n")
+    (reason,) = import_redirects(redirects).refused
+    assert reason.startswith("cannot read redirects: aliases repeat")
+    redirects.write_text(f"{A}: " + "[" * 1_000 + "]" * 1_000 + "\n")
+    (reason,) = import_redirects(redirects).refused
+    assert reason.startswith("cannot read redirects: lists and mappings nest more than 64 levels deep")
+    assert not Redirect.objects.exists()

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from articles import rendering
-from articles.rendering import highlight_css, render_markdown
+from articles.rendering import fast, highlight_css, render_markdown
 from articles.site.dates import format_date
 from articles.source import read_source
 
@@ -285,7 +285,7 @@ def test_every_sample_answer_renders():
 
 def _plain_and_reference(text: str) -> tuple[str | None, str]:
     """The plain path's HTML (None when it declines) and the plugin pipeline's, both sanitised."""
-    plain = rendering._render_plain(text)
+    plain = fast.render_plain(text)
     reference = rendering._CLEANER.clean(rendering._MARKDOWN.render(text))
     return (None if plain is None else rendering._CLEANER.clean(plain)), reference
 
@@ -340,7 +340,7 @@ def test_plain_path_renders_exactly_what_the_plugin_pipeline_renders(text):
     ],
 )  # fmt: skip
 def test_bare_links_images_unsafe_links_and_odd_whitespace_take_the_plugin_pipeline(text):
-    assert rendering._render_plain(text) is None
+    assert fast.render_plain(text) is None
 
 
 @pytest.mark.parametrize(
@@ -364,7 +364,7 @@ def test_bare_links_images_unsafe_links_and_odd_whitespace_take_the_plugin_pipel
     ],
 )
 def test_math_the_finder_cannot_place_takes_the_plugin_pipeline(text):
-    assert rendering._render_plain(text) is None
+    assert fast.render_plain(text) is None
 
 
 @pytest.mark.corpus
@@ -397,7 +397,7 @@ def _fuzz_text(rng) -> str:
         parts = [
             rng.choice(_FUZZ_MATH if rng.random() < 0.45 else _FUZZ_TEXT) for _ in range(rng.randint(1, 6))
         ]
-        # No blank piece after a marker: an empty quote is where the two parsers differ (rendering._parsers_differ).
+        # No blank piece after a marker: an empty quote is where the two parsers differ (rendering.fast._parsers_differ).
         body = "\n".join(piece if piece.strip() else "a" for piece in "".join(parts).split("\n"))
         lines.append(rng.choice(_FUZZ_PREFIX) + body)
     return "\n".join(lines)

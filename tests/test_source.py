@@ -182,7 +182,8 @@ FRONT_MATTER_SHAPES = [
     "1: int key\ntrue: bool key\n",
     "same: 1\nsame: 2\n",
     "text: !!str 12\nstamp: 2024-01-02 03:04:05\nbinary: !!binary aGk=\nset: !!set {a, b}\n",
-    "deep: " + "{a: " * 600 + "x" + "}" * 600 + "\n",
+    # Deeper than the loader's shortcut recurses, within its limit on nesting.
+    "deep: " + "{a: " * 60 + "x" + "}" * 60 + "\n",
 ]
 
 

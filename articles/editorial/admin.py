@@ -7,19 +7,20 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.views.main import ChangeList
-from django.db import connection
-from django.db.models import BooleanField, Count, IntegerField, OuterRef, Q, Subquery
-from django.db.models.expressions import RawSQL
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from taggit.models import Tag
 
-from .. import search
-from ..models import Article, Redirect, Relation, Subject
+from .. import history, search
+from ..models import Article, ImportConflict, ImportRun, Redirect, Relation, Subject
 from . import editing
+from .conflicts import ConflictsMixin, open_conflict, open_conflict_ids
 from .forms import ArticleForm, RedirectForm, RelationForm, RelationFormSet, SubjectForm
+from .import_runs import ImportRunAdmin
+from .revisions import RevisionsMixin
 
 # taggit's own Tag model is unused: keywords are articles.Keyword, edited on each article as text.
 if admin.site.is_registered(Tag):
@@ -40,21 +41,7 @@ def search_filter(term, *, words=True):
     terms = search.search_terms(term)
     if not words or not terms:
         return found
-    if connection.vendor == "sqlite":
-        match = " ".join(f'"{word}"' for word in terms)  # quoted: a word, never an FTS operator
-        sql = f"SELECT rowid FROM {search.FTS_TABLE} WHERE {search.FTS_TABLE} MATCH %s"  # noqa: S608
-        return found | Q(pk__in=RawSQL(sql, [match]))
-    if connection.vendor == "postgresql":
-        matches = RawSQL(
-            f"{search.PG_VECTOR} @@ {search.PG_QUERY}", [" ".join(terms)], output_field=BooleanField()
-        )
-        return found | Q(matches)
-    every_word = Q()
-    for word in terms:
-        every_word &= (
-            Q(question__icontains=word) | Q(answer__icontains=word) | Q(seo_keywords__icontains=word)
-        )
-    return found | every_word
+    return found | search.matches(terms)
 
 
 def add_relation_counts(articles):
@@ -94,9 +81,19 @@ def client_address(request):
 
 
 def log_bulk(request, articles, message):
-    """One history entry per article a bulk action changes (who, what, when)."""
-    articles = articles.select_related(None).only("pk", "question")
-    LogEntry.objects.log_actions(request.user.pk, list(articles), CHANGE, message)
+    """One history entry per article a bulk action changes (who, what, when); returns their ids."""
+    articles = list(articles.select_related(None).only("pk", "question"))
+    LogEntry.objects.log_actions(request.user.pk, articles, CHANGE, message)
+    return [article.pk for article in articles]
+
+
+def with_revisions(request, message, change):
+    """Run ``change(on_change)`` (a bulk editing service), logging the articles it changes, then keep a
+    revision of each as it now is; returns what ``change`` returns."""
+    changed = []
+    result = change(lambda changing: changed.extend(log_bulk(request, changing, message)))
+    history.record(changed, message, request.user)
+    return result
 
 
 class VisibilityFilter(admin.SimpleListFilter):
@@ -126,6 +123,19 @@ class DanglingFilter(admin.SimpleListFilter):
             return queryset.filter(dangling)
         if self.value() == "no":
             return queryset.exclude(dangling)
+        return queryset
+
+
+class ConflictFilter(admin.SimpleListFilter):
+    title = "import conflict"
+    parameter_name = "conflict"
+
+    def lookups(self, request, model_admin):
+        return [("open", "File changed since the edit")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(pk__in=ImportConflict.objects.filter(resolution="").values("article"))
         return queryset
 
 
@@ -187,16 +197,20 @@ class ArticleChangeList(ChangeList):
         super().get_results(request)
         # Counted for the page shown only: an annotation would count for every row an OFFSET skips.
         self.result_list = add_relation_counts(list(self.result_list))
+        conflicting = open_conflict_ids([article.pk for article in self.result_list])
+        for article in self.result_list:
+            article.has_conflict = article.pk in conflicting
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(RevisionsMixin, ConflictsMixin, admin.ModelAdmin):
     form = ArticleForm
     inlines = [RelationInline]
     list_display = (
         "question", "subject", "date", "visibility_label", "related_count", "dangling_count", "no_index", "edited",
+        "conflict",
     )  # fmt: skip
-    list_filter = ("subject", VisibilityFilter, "date", "no_index", DanglingFilter, "edited")
+    list_filter = ("subject", VisibilityFilter, "date", "no_index", DanglingFilter, "edited", ConflictFilter)
     list_select_related = ("subject",)
     search_fields = ("question", "answer", "seo_keywords")
     search_help_text = "Searches questions, answers and keywords."
@@ -269,6 +283,18 @@ class ArticleAdmin(admin.ModelAdmin):
     def dangling_count(self, article):
         return article.dangling_count
 
+    @admin.display(description="conflict")
+    def conflict(self, article):
+        if not article.has_conflict:
+            return ""
+        link = reverse("admin:articles_article_conflict", args=[article.pk])
+        return format_html('<a href="{}">File changed</a>', link)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        conflict = open_conflict(object_id) if str(object_id).isdigit() else None
+        extra_context = {**(extra_context or {}), "open_conflict": conflict}
+        return super().change_view(request, object_id, form_url, extra_context)
+
     @admin.display(description="preview of the answer (as saved)")
     def answer_preview(self, article):
         if not article.answer_html:
@@ -303,6 +329,9 @@ class ArticleAdmin(admin.ModelAdmin):
                 editing.set_relations(form.instance, formset.entries())
             else:
                 self.save_formset(request, form, formset, change)
+        changed = ", ".join(form.changed_data) or "nothing"
+        comment = f"Changed in the admin: {changed}." if change else "Created in the admin."
+        history.record([form.instance.pk], comment, request.user)
 
     # -- bulk actions --
     # Each changes the articles it is given: offered to, and run for, only those who may change articles
@@ -313,33 +342,31 @@ class ArticleAdmin(admin.ModelAdmin):
         permissions=["change"], description="Publish now (drafts, scheduled and removed articles go live)"
     )
     def publish(self, request, queryset):
-        count = editing.publish(
-            queryset, on_change=lambda changing: log_bulk(request, changing, "Published.")
-        )
+        count = with_revisions(request, "Published.", lambda log: editing.publish(queryset, on_change=log))
         self.message_user(request, f"Published {count} article(s).", messages.SUCCESS)
 
     @admin.action(permissions=["change"], description="Unpublish (back to draft)")
     def unpublish(self, request, queryset):
-        count = editing.unpublish(
-            queryset, on_change=lambda changing: log_bulk(request, changing, "Unpublished.")
+        count = with_revisions(
+            request, "Unpublished.", lambda log: editing.unpublish(queryset, on_change=log)
         )
         self.message_user(request, f"Unpublished {count} article(s): they are drafts now.", messages.SUCCESS)
 
     @admin.action(permissions=["change"], description="Hide from search engines (no_index)")
     def hide_from_search_engines(self, request, queryset):
-        count = editing.set_no_index(
-            queryset,
-            True,
-            on_change=lambda changing: log_bulk(request, changing, "Hidden from search engines."),
+        count = with_revisions(
+            request,
+            "Hidden from search engines.",
+            lambda log: editing.set_no_index(queryset, True, on_change=log),
         )
         self.message_user(request, f"Hid {count} article(s) from search engines.", messages.SUCCESS)
 
     @admin.action(permissions=["change"], description="Offer to search engines again")
     def offer_to_search_engines(self, request, queryset):
-        count = editing.set_no_index(
-            queryset,
-            False,
-            on_change=lambda changing: log_bulk(request, changing, "Offered to search engines."),
+        count = with_revisions(
+            request,
+            "Offered to search engines.",
+            lambda log: editing.set_no_index(queryset, False, on_change=log),
         )
         self.message_user(request, f"Offered {count} article(s) to search engines.", messages.SUCCESS)
 
@@ -347,7 +374,7 @@ class ArticleAdmin(admin.ModelAdmin):
         permissions=["change"], description="Remove from the site (410 Gone unless a redirect is set)"
     )
     def remove_from_site(self, request, queryset):
-        count = editing.remove(queryset, on_change=lambda changing: log_bulk(request, changing, "Removed."))
+        count = with_revisions(request, "Removed.", lambda log: editing.remove(queryset, on_change=log))
         self.message_user(request, f"Removed {count} article(s) from the site.", messages.SUCCESS)
 
 
@@ -386,9 +413,13 @@ class SubjectAdmin(admin.ModelAdmin):
         return subject.article_count
 
     def save_model(self, request, obj, form, change):
+        moving = []
         moved = editing.save_subject(
-            obj, on_move=lambda articles, message: log_bulk(request, articles, message)
+            obj,
+            on_move=lambda articles, message: moving.append((log_bulk(request, articles, message), message)),
         )
+        for ids, message in moving:
+            history.record(ids, message, request.user)
         if moved:
             self.message_user(
                 request,
@@ -410,3 +441,6 @@ class RedirectAdmin(admin.ModelAdmin):
     @admin.display(description="redirects to", ordering="article__url")
     def target_url(self, redirect):
         return redirect.article.url
+
+
+admin.site.register(ImportRun, ImportRunAdmin)

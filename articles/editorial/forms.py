@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
+from .. import rendering
 from ..models import SLUG_LENGTH, Article, Redirect, Relation, Subject
 from ..places import article_url, check_article_url
 from ..source import SITE_PATH, decode_answer
@@ -59,6 +60,12 @@ class ArticleForm(forms.ModelForm):
                 "A literal \\n here would read back from the source file as a line break: put it in a "
                 "fenced code block or in math, or write it differently."
             )
+        try:
+            rendering.check_nesting(
+                answer
+            )  # what would crash or stall the parsers, refused as the importer does
+        except rendering.RenderRefused as exc:
+            raise ValidationError(str(exc)) from None
         return answer
 
     def clean_slug(self):

@@ -125,21 +125,32 @@ def publishing_values(article):
 def export_text(article, relations=None):
     """The source file for one article. ``relations`` (in order) are needed only for edited articles."""
     state = publishing_values(article)
-    if article.source_text and not article.edited:
-        if state is None and not PUBLISHING_LINE.search(article.source_text):
-            return article.source_text
-        layout = read_layout(article.source_text)
+    unedited = article.source_text and not article.edited
+    if unedited and state is None and not PUBLISHING_LINE.search(article.source_text):
+        return article.source_text
+    layout = stored_layout(article.source_text)
+    if layout is not None and not article.edited:
         values = dict(layout.values)
         set_publishing(values, state)
         return layout.render(values)
     if relations is None:
         relations = list(article.relations.select_related("target__subject").order_by("position"))
-    if article.source_text:
-        layout = read_layout(article.source_text)
+    if layout is not None:
         values = merged_values(article, relations, layout.values)
         return layout.render(ordered(values, list(layout.values)))
     values = merged_values(article, relations, {})
     return "---\n" + emit(ordered(values, [])) + CLOSING
+
+
+def stored_layout(text):
+    """The Layout of an article's stored source text; None when it has none, or one the loader now refuses
+    (stored before a bound on nesting or aliases): that article is written from its fields alone."""
+    if not text:
+        return None
+    try:
+        return read_layout(text)
+    except yaml.YAMLError:
+        return None
 
 
 def matches_export(article_id, text):
@@ -155,14 +166,6 @@ def matches_export(article_id, text):
 def merged_values(article, relations, original):
     """The file's values with the article's current content merged in."""
     values = dict(original)
-    seo = dict(original.get("seo") or {}) if isinstance(original.get("seo"), dict) else {}
-    for key, value in (
-        ("title", article.seo_title),
-        ("page_description", article.seo_description),
-        ("page_keywords", article.seo_keywords),
-    ):
-        if value or key in seo or not original:
-            seo[key] = value
     values.update(
         {
             "_schema": article.schema,
@@ -172,7 +175,7 @@ def merged_values(article, relations, original):
             "article_title": article.article_title,
             "date_format": article.date_format,
             "post_on_text": article.post_on_text,
-            "seo": seo,
+            "seo": merged_seo(article, original),
             "author": article.author,
             "question": article.question,
             "answer": article.answer_source,
@@ -187,6 +190,28 @@ def merged_values(article, relations, original):
         values["score"] = article.score
     else:
         values.pop("score", None)
+    merge_related(values, relations, original)
+    set_publishing(values, publishing_values(article))
+    return values
+
+
+def merged_seo(article, original):
+    """The file's ``seo`` mapping with the article's seo fields merged in (an empty one left out unless
+    the file had it)."""
+    seo = dict(original.get("seo") or {}) if isinstance(original.get("seo"), dict) else {}
+    for key, value in (
+        ("title", article.seo_title),
+        ("page_description", article.seo_description),
+        ("page_keywords", article.seo_keywords),
+    ):
+        if value or key in seo or not original:
+            seo[key] = value
+    return seo
+
+
+def merge_related(values, relations, original):
+    """Numbered entries for ``relations`` in ``values``, unless they name the file's targets in its order
+    (its entries, duplicates and all, are then kept as they were)."""
     original_urls = (
         [entry.url for entry in read_related(original, original.get("url"), "")] if original else []
     )
@@ -195,8 +220,6 @@ def merged_values(article, relations, original):
             del values[key]
         for number, relation in enumerate(relations, start=1):
             values[f"related_article{number}"] = related_values(relation)
-    set_publishing(values, publishing_values(article))
-    return values
 
 
 def related_values(relation):

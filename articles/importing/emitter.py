@@ -73,24 +73,8 @@ def emit_key(key):
 
 def emit_scalar(value, style="plain"):
     """(style, text) for one scalar: ``True``, ``-1.0``, ``2024-12-25``, plain or folded text, or quoted."""
-    if value is None:
-        return "plain", "null"
-    if isinstance(value, bool):
-        return "plain", "True" if value else "False"
-    if isinstance(value, int):
-        return "plain", str(value)
-    if isinstance(value, datetime.datetime):
-        if timezone.is_aware(value):
-            value = value.astimezone(datetime.UTC)
-            return "plain", value.replace(tzinfo=None).isoformat() + "Z"
-        return "plain", value.isoformat()
-    if isinstance(value, datetime.date):
-        return "plain", value.isoformat()
-    if isinstance(value, float):
-        text = repr(value)
-        return "plain", text if loads_back(value, text) else dumped(value)
     if not isinstance(value, str):
-        return "plain", dumped(value)
+        return "plain", emit_plain(value)
     value = str(value)  # a str subclass (a TextChoices member) is written as its text
     for candidate in (style, "folded" if style == "plain" else "plain"):
         if candidate == "folded" and fits_folded(value):
@@ -98,6 +82,27 @@ def emit_scalar(value, style="plain"):
         if candidate == "plain" and fits_plain(value):
             return "plain", value
     return "quoted", quoted(value)
+
+
+def emit_plain(value):
+    """The plain text of a scalar that is not text: ``null``, ``True``, ``7``, ``-1.0``, ``2024-12-25``."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = value.astimezone(datetime.UTC)
+            return value.replace(tzinfo=None).isoformat() + "Z"
+        return value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        text = repr(value)
+        return text if loads_back(value, text) else dumped(value)
+    return dumped(value)
 
 
 def fits_plain(value):
@@ -131,6 +136,8 @@ def dumped(value):
 
 def same(a, b):
     """Equal values of the same types (so ``True`` is not ``1`` and a date is not a datetime)."""
+    if a is b:
+        return True  # a value kept as the file had it: no walk through it (a long list, or aliases)
     if type(a) is not type(b):
         return False
     if isinstance(a, dict):

@@ -26,6 +26,7 @@ from .discovery import find_redirect_files, find_source_files, scan_file
 from .plan import IMPORTER_VERSION, BatchPlan, plan_batch, stored_hashes
 from .prepare import prepare_batches, worker_pool
 from .redirects_file import import_redirects
+from .runs import PREVIEW_CHANGES, RunRecorder
 
 __all__ = ["IMPORTER_VERSION", "ImportResult", "Importer", "import_paths"]
 
@@ -50,6 +51,8 @@ class ImportResult:
     unchanged: int = 0
     refused: list = field(default_factory=list)  # SourceError
     conflicts: list = field(default_factory=list)  # (url, path)
+    changed: int = 0  # a dry run's updates that change a field
+    changes: list = field(default_factory=list)  # a dry run's field diffs, the first PREVIEW_CHANGES
     relations_resolved: int = 0
     relations_dangling: int = 0
     redirects: int = 0
@@ -65,10 +68,16 @@ class ImportResult:
 
 def import_paths(paths, **options):
     """Import every ``*.md`` file (and ``_redirects.yaml``) under ``paths``; return an ImportResult."""
+    options.setdefault("label", ", ".join(str(path) for path in paths))
     importer = Importer(**options)
-    result = importer.run(find_source_files(paths))
-    if result.interrupted or importer.dry_run:
-        return result
+    result = importer.run(find_source_files(paths), finish=False)
+    if not (result.interrupted or importer.dry_run):
+        import_redirect_files(paths, result)
+    importer.recorder.finish(result)
+    return result
+
+
+def import_redirect_files(paths, result):
     for path in find_redirect_files(paths):
         redirects = import_redirects(path)
         result.redirects += redirects.created + redirects.updated
@@ -81,7 +90,7 @@ def import_paths(paths, **options):
 
 class Importer:
     def __init__(self, *, dry_run=False, overwrite_edits=False, batch_size=BATCH_SIZE, workers=None,
-                 progress=None, max_bytes=None):  # fmt: skip
+                 progress=None, max_bytes=None, run=None, label=""):  # fmt: skip
         self.dry_run = dry_run
         self.overwrite_edits = overwrite_edits
         self.batch_size = batch_size
@@ -94,16 +103,32 @@ class Importer:
         self.statistics_due = STATISTICS_FIRST  # articles created by the next planner statistics refresh
         self.keyword_ids = {}  # slug -> id, as read or written during this run (a failed batch ends it)
         self.claimed = {}  # url -> the one file of this run that claims it
+        self.import_run, self.label = run, label  # an admin upload's ImportRun; what was imported
+        self.recorder = None  # records the run (runs.py); set by run()
 
-    def run(self, paths):
+    def run(self, paths, finish=True):
+        """Import ``paths`` (files); the run is recorded as an ImportRun, finished unless ``finish`` is
+        false (the caller then finishes ``self.recorder`` after its own steps)."""
         started = time.perf_counter()
         self.result.files = len(paths)
+        self.recorder = RunRecorder(
+            self.import_run, dry_run=self.dry_run, overwrite_edits=self.overwrite_edits, label=self.label
+        )
+        progress = self.progress
+        self.progress = lambda done, total: (self.recorder.progress(done, total), progress(done, total))
         try:
             with locks.import_lock():
+                self.recorder.start()
                 self._run(paths)
         except KeyboardInterrupt:
             self.result.interrupted = True
-        self.result.seconds = time.perf_counter() - started
+        except BaseException as exc:
+            self.recorder.failed(exc)
+            raise
+        finally:
+            self.result.seconds = time.perf_counter() - started
+        if finish:
+            self.recorder.finish(self.result)
         return self.result
 
     def _run(self, paths):
@@ -111,6 +136,7 @@ class Importer:
         with worker_pool(self.workers, len(paths)) as pool:
             clock = time.perf_counter()
             scanned = self.scan(paths, pool)
+            self.recorder.scanned(scanned)
             todo = self.skip_unchanged(scanned)
             self.result.timings["scan"] += time.perf_counter() - clock
             batches = self.batches_of(todo)
@@ -235,6 +261,11 @@ class Importer:
         self.result.unchanged += plan.unchanged
         self.result.conflicts.extend(plan.conflicts)
         self.result.relations_resolved += plan.relations_resolved
+        if self.dry_run:
+            changes = [change for change in plan.changes if change["fields"]]
+            # A moved article's old url is planned an update without a preview: counted as a change.
+            self.result.changed += len(changes) + len(plan.update) - len(plan.changes)
+            self.result.changes.extend(changes[: max(0, PREVIEW_CHANGES - len(self.result.changes))])
 
     def apply(self, plan: BatchPlan):
         """Write what ``plan`` decided. An update applies only while the article is as planned: an
@@ -250,6 +281,8 @@ class Importer:
             )
             for values, _ in plan.create:
                 values["id"] = ids[values["url"]]
+        if self.recorder is not None:
+            self.recorder.before_updates(plan.update)
         applied = []
         for values, record, edited in sorted(plan.update, key=lambda entry: entry[0]["id"]):
             guard = None if self.overwrite_edits else {"edited": edited}
@@ -265,6 +298,8 @@ class Importer:
         written = [(values["id"], record) for values, record in plan.create + applied]
         self.write_keywords(written)
         plan.relations_resolved = self.write_relations(written)
+        if self.recorder is not None:
+            self.recorder.written(plan)
 
     def subject_for(self, record):
         subject = self.subjects.get(record.subject_slug)
@@ -350,19 +385,3 @@ class Importer:
         self.result.relations_dangling = Relation.objects.dangling().count()
         if self.result.created or self.result.updated:
             bulk.refresh_planner_statistics()
-
-
-def rerender_all(batch_size=BATCH_SIZE):
-    """Render every stored answer again (after a renderer upgrade); return (count, seconds)."""
-    from .. import rendering
-
-    started, count = time.perf_counter(), 0
-    ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(ids), batch_size):
-        articles = list(Article.objects.filter(pk__in=ids[start : start + batch_size]).only("pk", "answer"))
-        for article in articles:
-            article.answer_html = rendering.render_markdown(article.answer)
-        with transaction.atomic(), deferred_bumps():
-            Article.objects.bulk_update(articles, ["answer_html"], batch_size=250)
-        count += len(articles)
-    return count, time.perf_counter() - started

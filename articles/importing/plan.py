@@ -13,6 +13,7 @@ from ..source import start_of
 from ..source.fields import FIELDS_VERSION, file_values
 from . import bulk
 from .as_file import matches_export
+from .preview import preview_updates
 
 # What a stored article was imported by: when the renderer or the field table changes, every file is
 # applied again on the next import, unchanged bytes or not.
@@ -24,6 +25,7 @@ class BatchPlan:
     create: list = field(default_factory=list)  # (column values, record)
     update: list = field(default_factory=list)  # (column values with "id", record, edited as read)
     conflicts: list = field(default_factory=list)  # (url, path)
+    changes: list = field(default_factory=list)  # a dry run's field diffs (preview.preview_updates)
     unchanged: int = 0
     relations_resolved: int = 0  # filled in when the plan is applied
 
@@ -48,7 +50,7 @@ def plan_batch(ready, claimed, overwrite_edits, subject_ids):
         )
     }
     if subject_ids is None:
-        return plan_dry_run(ready, existing)
+        return plan_dry_run(ready, existing, overwrite_edits)
     plan, now = BatchPlan(), timezone.now()
     # A file naming a url an admin move left behind updates the moved article, never recreates it.
     moved = moved_articles([url for url in urls if url not in existing])
@@ -86,11 +88,15 @@ def plan_update(plan, values, record, stored, overwrite_edits):
     plan.update.append((values, record, edited))
 
 
-def plan_dry_run(ready, existing):
-    """What a dry run counts: creations and updates (a moved article's old url is an update)."""
+def plan_dry_run(ready, existing, overwrite_edits=False):
+    """What a dry run counts: creations, updates (a moved article's old url is one) and conflicts, with
+    the fields each update of a stored url would change."""
     plan = BatchPlan()
     urls = {prepared.record.url for prepared in ready}
     known = set(existing) | set(redirect_targets(urls - existing.keys()))
     plan.create = [(None, p.record) for p in ready if p.record.url not in known]
-    plan.update = [(None, p.record, None) for p in ready if p.record.url in known]
+    stored = [p for p in ready if p.record.url in existing]
+    plan.conflicts, plan.changes = preview_updates(stored, existing, overwrite_edits)
+    conflicting = {url for url, _ in plan.conflicts}
+    plan.update = [(None, p.record, None) for p in ready if p.record.url in known - conflicting]
     return plan

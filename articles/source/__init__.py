@@ -17,6 +17,7 @@ from django.utils.text import slugify
 
 from .answer import decode_answer
 from .fields import BY_COLUMN, NAME_LENGTH, over_length
+from .messages import brief
 from .yaml_loader import SafeLoader
 
 __all__ = ["SafeLoader", "SourceError", "SourceRecord", "decode_answer", "parse_source", "read_source"]
@@ -139,15 +140,20 @@ def load_yaml(front_matter, path):
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 2 if exc.problem_mark else None  # +1 for '---', +1 one-based
         reason = " ".join(part for part in (exc.context, exc.problem) if part) or str(exc)
-        raise SourceError(path, f"YAML error: {reason}", line=line) from None
+        raise SourceError(path, f"YAML error: {shortened(reason)}", line=line) from None
     except yaml.YAMLError as exc:
-        raise SourceError(path, f"YAML error: {exc}") from None
+        raise SourceError(path, f"YAML error: {shortened(str(exc))}") from None
     except (ValueError, TypeError, OverflowError) as exc:
         # PyYAML builds dates itself: 2024-02-30 raises ValueError, not YAMLError.
         raise SourceError(path, f"YAML value cannot be built: {exc}") from None
     if not isinstance(values, dict):
         raise SourceError(path, "front matter is not a mapping of keys to values")
     return values
+
+
+def shortened(text, limit=200):
+    """A parser's message, which may quote a whole value (a 100 KB tag), cut to a readable length."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def build_record(values, path):
@@ -162,7 +168,9 @@ def build_record(values, path):
     answer_source = require_text(values, "answer", path)
     for key, limit in EARLY_LENGTHS.items():  # before the url rule quotes them
         if len(values[key]) > limit:
-            raise SourceError(path, f"'{key}' is {len(values[key])} characters, over the limit of {limit}")
+            raise SourceError(
+                path, f"'{key}' is {len(values[key]):,} characters, over the limit of {limit:,}"
+            )
 
     subject_slug, slug = check_url(url, subject, file_name, path)
     seo = values["seo"]
@@ -212,16 +220,18 @@ def check_url(url, subject, file_name, path):
     match = SITE_PATH.match(url)
     if not match or ".." in url:
         raise SourceError(
-            path, f"'url' {url!r} is not a site path of the form /learn/<subject>/questions/<slug>"
+            path, f"'url' {brief(url)} is not a site path of the form /learn/<subject>/questions/<slug>"
         )
     if not file_name.endswith(".md"):
-        raise SourceError(path, f"'file_name' {file_name!r} does not end with .md")
+        raise SourceError(path, f"'file_name' {brief(file_name)} does not end with .md")
     subject_slug = subject_to_slug(subject)
     if not subject_slug:
-        raise SourceError(path, f"'subject' {subject!r} has no slug")
+        raise SourceError(path, f"'subject' {brief(subject)} has no slug")
     expected = article_url(subject_slug, file_name[:-3])
     if url != expected:
-        raise SourceError(path, f"'url' {url!r} does not match subject and file_name (expected {expected!r})")
+        raise SourceError(
+            path, f"'url' {brief(url)} does not match subject and file_name (expected {brief(expected)})"
+        )
     return subject_slug, match.group(2)
 
 
@@ -235,7 +245,7 @@ def read_related(values, own_url, path):
             raise SourceError(path, f"'{key}' must be a mapping, got {type_name(value)}")
         url = value.get("url")
         if not isinstance(url, str) or not SITE_PATH.match(url):
-            raise SourceError(path, f"'{key}.url' {url!r} is not a site path")
+            raise SourceError(path, f"'{key}.url' {brief(url)} is not a site path")
         target_id = value.get("id")
         if target_id is not None and (not isinstance(target_id, int) or isinstance(target_id, bool)):
             raise SourceError(path, f"'{key}.id' must be an integer, got {type_name(target_id)}")
@@ -305,7 +315,7 @@ def require_int(values, key, path):
     if isinstance(value, bool) or not isinstance(value, int):
         raise SourceError(path, f"'{key}' must be an integer, got {type_name(value)}")
     if not -(2**31) <= value < 2**31:
-        raise SourceError(path, f"'{key}' {value} is out of range")
+        raise SourceError(path, f"'{key}' {brief(value)} is out of range")
     return value
 
 
@@ -354,7 +364,7 @@ def publishing_state(record):
     status = value.get("status", PUBLISHING_STATUSES[0])
     if status not in PUBLISHING_STATUSES:
         choices = ", ".join(PUBLISHING_STATUSES)
-        raise SourceError(record.path, f"'publishing.status' {status!r} is not one of {choices}")
+        raise SourceError(record.path, f"'publishing.status' {brief(status)} is not one of {choices}")
     publish_at = value.get("publish_at", record.date)
     if isinstance(publish_at, datetime.datetime):
         if publish_at.tzinfo is None:
@@ -362,7 +372,9 @@ def publishing_state(record):
     elif isinstance(publish_at, datetime.date):
         publish_at = start_of(publish_at)
     else:
-        raise SourceError(record.path, f"'publishing.publish_at' must be a date and time, got {publish_at!r}")
+        raise SourceError(
+            record.path, f"'publishing.publish_at' must be a date and time, got {brief(publish_at)}"
+        )
     return status, publish_at
 
 
