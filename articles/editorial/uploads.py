@@ -136,12 +136,33 @@ def check_zip(source):
 def safe_name(info):
     """The entry's relative name when it is a source file to import, None for an entry to skip (folders,
     other files, macOS metadata); UploadRefused for an entry that must not be in an upload at all."""
+    raw = entry_name(info)
+    parts = refuse_unsafe(info, raw)
+    if info.is_dir() or not parts or not parts[-1].endswith(".md"):
+        return None
+    if parts[0] == "__MACOSX" or parts[-1].startswith("._"):
+        return None  # the Finder's metadata beside each file
+    if info.file_size > settings.QTAKES_MAX_FILE_BYTES:
+        raise UploadRefused(
+            f"{raw}: {info.file_size:,} bytes, over the limit of {settings.QTAKES_MAX_FILE_BYTES:,} (QTAKES_MAX_FILE_BYTES)."
+        )
+    return "/".join(parts)
+
+
+def entry_name(info):
+    """The entry's name as its tool wrote it: many tools write UTF-8 without setting the flag that says
+    so, and zipfile then decodes it as cp437."""
     raw = info.orig_filename
-    if not info.flag_bits & UTF8_FLAG:
-        try:  # many tools write UTF-8 without saying so; zipfile then decoded it as cp437
-            raw = raw.encode("cp437").decode("utf-8")
-        except UnicodeError:
-            raise UploadRefused(f"{raw!r}: the entry's name is not UTF-8.") from None
+    if info.flag_bits & UTF8_FLAG:
+        return raw
+    try:
+        return raw.encode("cp437").decode("utf-8")
+    except UnicodeError:
+        raise UploadRefused(f"{raw!r}: the entry's name is not UTF-8.") from None
+
+
+def refuse_unsafe(info, raw):
+    """The entry's path parts; UploadRefused for a path outside the root, a link, an archive or a bomb."""
     name = raw.replace("\\", "/")
     if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
         raise UploadRefused(f"{raw}: an absolute path; entries must be relative to the zip's root.")
@@ -159,15 +180,7 @@ def safe_name(info):
         raise UploadRefused(
             f"{raw}: unpacks to {info.file_size:,} bytes from {info.compress_size:,}, a compression bomb."
         )
-    if info.is_dir() or not parts or not parts[-1].endswith(".md"):
-        return None
-    if parts[0] == "__MACOSX" or parts[-1].startswith("._"):
-        return None  # the Finder's metadata beside each file
-    if info.file_size > settings.QTAKES_MAX_FILE_BYTES:
-        raise UploadRefused(
-            f"{raw}: {info.file_size:,} bytes, over the limit of {settings.QTAKES_MAX_FILE_BYTES:,} (QTAKES_MAX_FILE_BYTES)."
-        )
-    return "/".join(parts)
+    return parts
 
 
 def read_entry(archive, info, name):

@@ -1,9 +1,10 @@
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import OperationalError
 
+from articles.importing import locks
 from articles.importing.importer import BATCH_SIZE, import_paths
-from articles.importing.locks import ImportBusy
 
 
 class Command(BaseCommand):
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         verbosity = options["verbosity"]
         show_progress = verbosity >= 1 and self.stdout.isatty()
         try:
+            locks.check_database(writing=not options["dry_run"])
             result = import_paths(
                 paths,
                 dry_run=options["dry_run"],
@@ -33,8 +35,10 @@ class Command(BaseCommand):
                 workers=options["workers"],
                 progress=self.show_progress if show_progress else None,
             )
-        except ImportBusy as exc:
+        except (locks.ImportBusy, locks.DatabaseUnusable) as exc:
             raise CommandError(str(exc)) from None
+        except OperationalError as exc:  # the disk filled up, the server went away...
+            raise CommandError(f"database {locks.database_name()}: {exc}; whole batches were kept") from exc
         if show_progress:
             self.stdout.write("")
         for error in result.refused:
