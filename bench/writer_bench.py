@@ -30,13 +30,13 @@ from common import (  # noqa: E402
 )
 
 
-def prepare_all(importer_module, paths, max_bytes):
+def prepare_all(prepare_module, paths, max_bytes):
     """Every file prepared on both cores, as the import's workers do; (results, seconds, CPU seconds)."""
     started, cpu = time.perf_counter(), os.times()
     gc.disable()  # as during an import: collections would re-walk every result received so far
     try:
         with multiprocessing.get_context("fork").Pool(2) as pool:
-            prepared = pool.map(importer_module.prepare_file_args, [(path, max_bytes) for path in paths], 64)
+            prepared = pool.map(prepare_module.prepare_file_args, [(path, max_bytes) for path in paths], 64)
     finally:
         gc.enable()
     gc.freeze()  # held until the end: no collection during the writes walks them either
@@ -62,7 +62,7 @@ def main():
         import django
 
         django.setup()
-        from articles.importing import importer
+        from articles.importing import importer, prepare
 
         for path in files:  # read once, untimed: no timed run reads a file from the disk
             path.read_bytes()
@@ -71,7 +71,7 @@ def main():
         writer.tune_connection()
         scanned = writer.scan([str(path) for path in files])  # what the import's scan leaves: claimed urls
         prepared, prepare_seconds, prepare_cpu = prepare_all(
-            importer, [item.path for item in scanned], writer.max_bytes
+            prepare, [item.path for item in scanned], writer.max_bytes
         )
         pairs = list(zip(writer.batches_of(scanned), writer.batches_of(prepared), strict=True))
         server = "postgres" if database_url.startswith("postgres") else None
