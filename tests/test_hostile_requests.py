@@ -19,7 +19,12 @@ from tests.pages import (
 pytestmark = pytest.mark.django_db
 
 # A value that serves a page, for each placeholder of a route.
-VALID = {"subject": "computer-science", "slug": HASH_TABLE.rsplit("/", 1)[1], "section": "articles"}
+VALID = {
+    "subject": "computer-science",
+    "slug": HASH_TABLE.rsplit("/", 1)[1],
+    "section": "articles",
+    "key": "0" * 20,  # a social card's key: an out-of-date one redirects to the current card
+}
 VALID_KEYWORD = "algorithms"
 # Already percent-encoded, as they arrive.
 HOSTILE_PARTS = [

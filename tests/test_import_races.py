@@ -40,7 +40,9 @@ def admin_edit(url, question):
     assert not thread.is_alive()
 
 
-@pytest.mark.skipif(not ON_POSTGRESQL, reason="SQLite's import holds the write lock from its plan to its commit")
+@pytest.mark.skipif(
+    not ON_POSTGRESQL, reason="SQLite's import holds the write lock from its plan to its commit"
+)
 @pytest.mark.django_db(transaction=True)
 def test_an_admin_edit_committed_between_plan_and_write_becomes_a_conflict(tmp_path, monkeypatch):
     for slug in "abcd":

@@ -62,7 +62,7 @@ def test_article_open_graph_and_twitter_card(client, pages):
         "sorted arrays",
         "divide and conquer",
     ]
-    assert page.meta_content("name", "twitter:card") == ["summary"]
+    assert page.meta_content("name", "twitter:card") == ["summary_large_image"]  # the social card
     assert page.meta_content("name", "twitter:title") == og["og:title"]
     assert page.meta_content("name", "twitter:description") == og["og:description"]
 

@@ -1,9 +1,12 @@
 """A page cache that is never stale, on every worker and every instance.
 
 A page's cache key and ETag carry the site's content generation (articles.generation): any change of
-content, or a scheduled article coming due, gives every page a new key. The key holds the path and the
-query parameters the page declares it reads (articles.site.params), nothing else: any other parameter
-shares the page's entry, and the view never sees it.
+content, or a scheduled article coming due, gives every page a new key. They also carry the build's
+version (articles.site.build): a deploy that changes only a template, a stylesheet or the code gives
+new ones too. The key holds the path and the query parameters the page declares it reads
+(articles.site.params), nothing else: any other parameter shares the page's entry, and the view never
+sees it. It holds the encoding the page is sent in (articles.site.compression, inside this cache), so a
+page is compressed once per encoding.
 
 The cache is an optimisation. When it fails (Redis down, or accepting and never answering) pages are
 served uncached, and the cache is left alone for a while rather than waited on by every request.
@@ -23,13 +26,15 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
 
 from ..generation import site_version
+from .build import build_version
+from .compression import negotiate
 from .params import query_params
 
 logger = logging.getLogger(__name__)
 
 CACHE_SECONDS = 24 * 3600
 RETRY_SECONDS = 10  # after a failure, pages skip the cache this long before trying it again
-UNCACHED_PREFIXES = ("/admin/", "/static/", "/healthz", "/readyz")
+UNCACHED_PREFIXES = ("/admin/", "/static/", "/cards/", "/healthz", "/readyz")
 
 
 def is_cacheable_request(request):
@@ -119,9 +124,10 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not is_cacheable_request(request):
             return self.get_response(request)
-        version = site_version()
-        etag = f'"{version}"'
-        if etag in [tag.strip() for tag in request.META.get("HTTP_IF_NONE_MATCH", "").split(",")]:
+        version = f"{build_version()}.{site_version()}"
+        # Weak: one page goes out in several encodings, the same content in different bytes.
+        etag = f'W/"{version}"'
+        if matches(request.META.get("HTTP_IF_NONE_MATCH", ""), version):
             response = HttpResponseNotModified()
             response["ETag"] = etag
             return response
@@ -129,7 +135,7 @@ class PageCacheMiddleware:
         if query is None:  # no page lives here: the 404 is not kept
             return self.get_response(request)
         path_hash = hashlib.sha1(f"{request.path}?{query}".encode(), usedforsecurity=False).hexdigest()
-        key = f"page:{version}:{path_hash}"
+        key = f"page:{version}:{negotiate(request) or 'identity'}:{path_hash}"
         cached = self.cache.get(key)
         if cached is None:
             response = self.get_response(request)
@@ -144,6 +150,12 @@ class PageCacheMiddleware:
             response = HttpResponse(content, headers=headers)
         response["ETag"] = etag
         return response
+
+
+def matches(if_none_match, version):
+    """True when an If-None-Match header names ``version``'s ETag (weak comparison, as for a GET)."""
+    tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
+    return f'"{version}"' in tags
 
 
 def cache_problem():

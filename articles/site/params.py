@@ -58,3 +58,15 @@ class PathPartConverter:
 
     def to_url(self, value):
         return value
+
+
+class CardKeyConverter:
+    """A social card's key: 20 lowercase hex digits (articles.site.cards.card_key)."""
+
+    regex = "[0-9a-f]{20}"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value

@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from ..models import Article, Subject
+from . import cards
+from .teasers import is_damaged, teaser
 
 # A keyword page listing fewer published articles than this is thin content: noindex, no sitemap entry.
 KEYWORD_INDEX_MIN = 3
@@ -82,8 +84,11 @@ def _subject_feeds(slug, subject_name):
     )
 
 
-def page_head(title, description, path, *, noindex=False, feeds=None, page=None, breadcrumbs=()):
-    """The head of a listing or other non-article page. ``page`` (a Paginator page) adds prev/next."""
+def page_head(title, description, path, *, noindex=False, feeds=None, page=None, breadcrumbs=(), card=None):
+    """The head of a listing or other non-article page. ``page`` (a Paginator page) adds prev/next.
+
+    ``card`` is the path of the page's social card; the site's own card when none is given.
+    """
     canonical = absolute(path + (f"?page={page.number}" if page and page.number > 1 else ""))
     full_title = f"{title} | {settings.SITE_NAME}" if title != settings.SITE_NAME else title
     head = Head(
@@ -100,8 +105,9 @@ def page_head(title, description, path, *, noindex=False, feeds=None, page=None,
             ("og:site_name", settings.SITE_NAME),
             ("og:locale", "en_US"),
         ],
-        twitter=[("twitter:card", "summary"), ("twitter:title", title), ("twitter:description", description)],
+        twitter=[("twitter:title", title), ("twitter:description", description)],
     )
+    with_card(head, card or cards.site_card_path(), title)
     if page and page.has_previous():
         number = page.previous_page_number()
         head.prev = absolute(path + (f"?page={number}" if number > 1 else ""))
@@ -121,7 +127,7 @@ def article_head(article, keywords, breadcrumbs):
     canonical = absolute(canonical_path(article))
     subject = article.subject
     title = f"{article.question} | {article.seo_title or f'{settings.SITE_NAME} | {subject.name}'}"
-    description = article.seo_description
+    description = teaser(article.seo_description, article.answer_html)
     tags = list(keywords)
     published = article.publish_at.isoformat()
     modified = max(article.content_changed_at, article.publish_at).isoformat()
@@ -130,7 +136,9 @@ def article_head(article, keywords, breadcrumbs):
         description=description,
         canonical=canonical,
         robots=NOINDEX if article.no_index else "",
-        keywords=", ".join(part.strip() for part in article.seo_keywords.split(",") if part.strip()),
+        keywords=", ".join(
+            part.strip() for part in article.seo_keywords.split(",") if part.strip() and not is_damaged(part)
+        ),
         feeds=subject_feeds(subject) + site_feeds(),
         og=[
             ("og:type", "article"),
@@ -144,12 +152,9 @@ def article_head(article, keywords, breadcrumbs):
             ("article:section", subject.name),
             *[("article:tag", tag) for tag in tags],
         ],
-        twitter=[
-            ("twitter:card", "summary"),
-            ("twitter:title", article.question),
-            ("twitter:description", description),
-        ],
+        twitter=[("twitter:title", article.question), ("twitter:description", description)],
     )
+    image = with_card(head, cards.article_card_path(article), article.question)
     head.json_ld = [
         {
             "@context": "https://schema.org",
@@ -165,10 +170,33 @@ def article_head(article, keywords, breadcrumbs):
             "inLanguage": "en",
             "url": canonical,
             "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},
+            "image": {"@type": "ImageObject", "url": image, "width": cards.WIDTH, "height": cards.HEIGHT},
         },
         breadcrumb_list(breadcrumbs),
     ]
     return head
+
+
+def with_card(head, path, alt):
+    """Add a social card to ``head``: Open Graph's image with its size and text, a large Twitter card.
+
+    Returns the card's absolute url.
+    """
+    image = absolute(path)
+    head.og += [
+        ("og:image", image),
+        ("og:image:type", "image/png"),
+        ("og:image:width", str(cards.WIDTH)),
+        ("og:image:height", str(cards.HEIGHT)),
+        ("og:image:alt", alt),
+    ]
+    head.twitter = [
+        ("twitter:card", "summary_large_image"),
+        *head.twitter,
+        ("twitter:image", image),
+        ("twitter:image:alt", alt),
+    ]
+    return image
 
 
 def article_breadcrumbs(article):
@@ -195,7 +223,10 @@ def site_links():
         "favicon": static("img/favicon.svg"),
         "logo": static("img/logo.png"),
         "site_css": static("css/site.css"),
+        "answer_css": static("css/answer.css"),
         "code_css": static("css/code.css"),
+        "math_js": static("js/math.js"),
+        "code_js": static("js/code-blocks.js"),
     }
 
 

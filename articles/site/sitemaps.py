@@ -181,6 +181,7 @@ def urlset_xml(urls):
     zone = timezone.get_current_timezone()
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<?xml-stylesheet type="text/xsl" href="{reverse("articles:sitemap-style")}"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
     for path, lastmod in urls:

@@ -15,6 +15,7 @@ from markupsafe import escape
 
 from . import seo
 from .dates import format_date
+from .teasers import teaser
 
 
 def environment(**options):
@@ -30,9 +31,13 @@ def environment(**options):
         date_pattern=date_pattern,
         feed_links=feed_links,
         json_ld=seo.json_ld_script,
+        keyword_items=keyword_items,
         link_items=link_items,
         meta_tags=meta_tags,
+        page_numbers=page_numbers,
         pluralize=pluralize,
+        teaser=article_teaser,
+        toc_items=toc_items,
         truncatewords=truncatewords,
     )
     return env
@@ -85,3 +90,57 @@ def link_items(links, rel=""):
     return mark_safe(  # noqa: S308 - every value escaped
         "".join(f'\n      <li><a href="{escape(href)}"{rel}>{escape(text)}</a></li>' for href, text in links)
     )
+
+
+def article_teaser(article):
+    """A listed article's description, or its answer's first sentence where the description is damaged.
+
+    ``answer_head`` comes with the listings that select it (views.listing); without it, a damaged
+    description shows nothing rather than stray TeX, and no query is made for the answer.
+    """
+    return teaser(article.seo_description, getattr(article, "answer_head", ""))
+
+
+def page_numbers(page, around=1):
+    """The page numbers a listing's navigation shows: the first, the last, and those next to the current
+    one, with None for each gap (shown as an ellipsis): 1 … 5 [6] 7 … 20. Seven items at most: one
+    row on a 320 px phone."""
+    last, current = page.paginator.num_pages, page.number
+    shown = sorted({1, last, *range(max(1, current - around), min(last, current + around) + 1)})
+    numbers, previous = [], 0
+    for number in shown:
+        if number - previous > 1:
+            numbers.append(None)
+        numbers.append(number)
+        previous = number
+    return numbers
+
+
+def keyword_items(keywords):
+    """An article's keywords as list items: a link where the keyword's page has other articles to offer.
+
+    ``keywords`` are (url or "", name); a keyword no other article shares is shown, not linked.
+    """
+    return mark_safe(  # noqa: S308 - every value escaped
+        "".join(
+            f'\n      <li><a href="{escape(href)}" rel="tag">{escape(name)}</a></li>'
+            if href
+            else f'\n      <li><span class="tag-alone">{escape(name)}</span></li>'
+            for href, name in keywords
+        )
+    )
+
+
+def toc_items(entries):
+    """A table of contents' items (articles.site.outline.Entry), an entry's children in a nested list.
+
+    An entry's html is the heading's own markup, sanitised at import: kept as it is, so math shows.
+    """
+    items = []
+    for entry in entries:
+        children = "".join(
+            f'<li><a href="#{escape(child.id)}">{child.html}</a></li>' for child in entry.children
+        )
+        nested = f'<ol class="toc-sub">{children}</ol>' if children else ""
+        items.append(f'\n      <li><a href="#{escape(entry.id)}">{entry.html}</a>{nested}</li>')
+    return mark_safe("".join(items))  # noqa: S308 - ids escaped, markup sanitised at import

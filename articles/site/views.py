@@ -6,12 +6,13 @@ requests: ``conditional_page`` adds an ETag of the body and turns a matching req
 
 import datetime
 import functools
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, F, OuterRef, Subquery
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.db.models.functions import Substr
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,15 +21,21 @@ from django.utils.http import RFC3986_SUBDELIMS, http_date
 from django.views.decorators.http import conditional_page, require_safe
 
 from ..models import Article, ArticleKeyword, Keyword, Relation, Subject, resolve_path
-from ..search import LISTING_FIELDS, MAX_QUERY_LENGTH, search
+from ..search import LISTING_FIELDS, find
+from ..search.suggest import suggestions
+from . import keywords as keyword_groups
 from . import seo
+from .cards import subject_card_path
 from .dates import format_date
+from .outline import outline
 from .params import page_number, reads_query
 from .prepared import prepared
 
 PER_PAGE = 30
 MAX_SEARCH_PAGE = 100
 LATEST_COUNT = 12
+# Enough of the answer for its opening sentence, the teaser of an article whose description is damaged.
+ANSWER_HEAD = 2000
 RELATED_COUNT = 5
 UNSHOWN_FIELDS = ("answer_source", "answer", "source_text", "source_path")
 # Values no real parameter takes, standing for the parameters of the prepared queries.
@@ -41,8 +48,16 @@ def published():
 
 
 def listing(articles):
-    """Articles as a listing shows them: newest first, ties by id, without the heavy text fields."""
-    return articles.select_related("subject").only(*LISTING_FIELDS).order_by("-publish_at", "-id")
+    """Articles as a listing shows them: newest first, ties by id, without the heavy text fields.
+
+    ``answer_head``, the answer's beginning, stands in for a damaged description (articles.site.teasers).
+    """
+    return (
+        articles.select_related("subject")
+        .only(*LISTING_FIELDS)
+        .annotate(answer_head=Substr("answer_html", 1, ANSWER_HEAD))
+        .order_by("-publish_at", "-id")
+    )
 
 
 def paginate(request, articles):
@@ -54,10 +69,16 @@ def paginate(request, articles):
         raise Http404("No such page") from None
 
 
-def subjects_with_counts():
-    """Subjects that have published articles, each with ``article_count``: one query."""
+def subjects_with_counts(with_latest=False):
+    """Subjects that have published articles, each with ``article_count``: one query.
+
+    ``with_latest`` adds ``latest_id``, the subject's newest published article.
+    """
     counts = published().filter(subject=OuterRef("pk")).order_by().values("subject").annotate(n=Count("pk"))
     subjects = Subject.objects.annotate(article_count=Subquery(counts.values("n")))
+    if with_latest:
+        newest = published().filter(subject=OuterRef("pk")).order_by("-publish_at", "-id").values("pk")[:1]
+        subjects = subjects.annotate(latest_id=Subquery(newest))
     # Filtered here, not in SQL: a WHERE on the annotation would run every count twice.
     return [subject for subject in subjects if subject.article_count]
 
@@ -97,15 +118,15 @@ def is_staff(request):
 @require_safe
 @conditional_page
 def home(request):
-    latest = listing(published())[:LATEST_COUNT]
+    # The newest article of each subject, newest first: one busy subject never fills the whole list.
+    subjects = subjects_with_counts(with_latest=True)
+    latest = listing(published().filter(pk__in=[subject.latest_id for subject in subjects]))[:LATEST_COUNT]
     head = seo.page_head(
         settings.SITE_NAME,
         "Short, clear answers to questions across dozens of subjects, from medicine to computer science.",
         reverse("articles:home"),
     )
-    return render(
-        request, "articles/home.html", {"subjects": subjects_with_counts(), "latest": latest, "head": head}
-    )
+    return render(request, "articles/home.html", {"subjects": subjects, "latest": latest, "head": head})
 
 
 @require_safe
@@ -131,6 +152,7 @@ def subject_detail(request, subject):
         f"Questions and answers in {subject.name}: {page.paginator.count} QuickTakes, newest first.",
         subject.get_absolute_url(),
         page=page,
+        card=subject_card_path(subject),
         feeds=seo.subject_feeds(subject) + seo.site_feeds(),
         breadcrumbs=[("Subjects", reverse("articles:subjects")), (subject.name, subject.get_absolute_url())],
     )
@@ -141,41 +163,105 @@ def subject_detail(request, subject):
 @require_safe
 @conditional_page
 def keyword_detail(request, slug):
-    keyword = get_object_or_404(Keyword, slug=slug)
-    page = paginate(request, listing(published().filter(keyword_items__tag=keyword)))
+    """A keyword's articles, under every spelling of it; the page of its shortest spelling is canonical."""
+    group, keyword, canonical = keyword_groups.keyword_group(slug)
+    articles = published().filter(keyword_items__tag__in=[each.pk for each in group]).distinct()
+    page = paginate(request, listing(articles))
     count = page.paginator.count
     head = seo.page_head(
         keyword.name,
         f"{count} QuickTakes question{'s' if count != 1 else ''} about {keyword.name}.",
-        keyword.get_absolute_url(),
+        canonical.get_absolute_url(),
         page=page,
         noindex=count < seo.KEYWORD_INDEX_MIN,
     )
-    return render(request, "articles/keyword_detail.html", {"keyword": keyword, "page": page, "head": head})
+    context = {
+        "keyword": keyword,
+        "page": page,
+        "head": head,
+        "related": [(keyword_path(slug), name) for slug, name in keyword_groups.related_keywords(group)],
+    }
+    return render(request, "articles/keyword_detail.html", context)
 
 
-@reads_query("q", "page")
+@reads_query("q", "page", "subject", "literal")
 @require_safe
 @conditional_page
 def search_results(request):
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    """Ranked results with snippets, counts by subject (``?subject=`` narrows), numbered pages, and the
+    corrected query when the words as typed found nothing or little (``?literal=1`` keeps them)."""
     number = page_number(request, last=MAX_SEARCH_PAGE)
-    found = search(query, limit=PER_PAGE + 1, offset=(number - 1) * PER_PAGE) if query else []
-    if number > 1 and not found:
+    subject = request.GET.get("subject", "")
+    results = find(
+        request.GET.get("q", ""),
+        subject=subject or None,
+        offset=(number - 1) * PER_PAGE,
+        limit=PER_PAGE,
+        literal=request.GET.get("literal") == "1",
+    )
+    pages = min(MAX_SEARCH_PAGE, -(-results.total // PER_PAGE))
+    if (number > 1 and number > pages) or (subject and results.status == "found" and results.subject is None):
         raise Http404("No such page")
-    title = f"Search: {query}" if query else "Search"
+    query, literal = results.query, request.GET.get("literal") == "1"
     head = seo.page_head(
-        title, "Search QuickTakes questions and answers.", reverse("articles:search"), noindex=True
+        f"Search: {query}" if query else "Search",
+        "Search QuickTakes questions and answers.",
+        reverse("articles:search"),
+        noindex=True,
     )
     head.canonical = ""  # every query is its own page, and none of them is for search engines
     context = {
         "query": query,
-        "results": found[:PER_PAGE],
+        "results": results,
         "number": number,
-        "has_next": len(found) > PER_PAGE,
+        "first": (number - 1) * PER_PAGE + 1,
+        "subjects": subject_choices(results),
+        "pages": page_list(number, pages),
+        "page_link": lambda page: search_link(query, subject, literal, page),
+        "subject_link": lambda slug: search_link(query, slug, literal),
+        "corrected_link": search_link(results.corrected, subject),
+        "literal_link": search_link(query, subject, literal=True),
         "head": head,
     }
     return render(request, "articles/search.html", context)
+
+
+def subject_choices(results):
+    """(subject, count, current) to narrow by: the current subject first, where a phone shows it without
+    scrolling the row, then the rest by count."""
+    current = results.subject.pk if results.subject else None
+    choices = [(subject, count, subject.pk == current) for subject, count in results.subjects]
+    if current is not None and not any(chosen for _, _, chosen in choices):
+        choices.append((results.subject, 0, True))
+    return sorted(choices, key=lambda choice: not choice[2])
+
+
+def search_link(query, subject="", literal=False, page=1):
+    """The search page's address (a query string) for a query, subject, literal flag and page."""
+    params = [("q", query)] + [("subject", subject)] * bool(subject)
+    params += [("literal", "1")] * literal + [("page", str(page))] * (page > 1)
+    return "?" + urlencode(params)
+
+
+def page_list(number, pages, around=2):
+    """The page numbers a numbered pagination shows: the first, the last, and those around ``number``;
+    None where some are left out. Empty for a single page."""
+    listed = []
+    for page in sorted({1, pages, *range(max(1, number - around), min(pages, number + around) + 1)}):
+        if listed and page - listed[-1] > 1:
+            listed.append(None)
+        listed.append(page)
+    return listed if pages > 1 else []
+
+
+@reads_query("q")
+@require_safe
+@conditional_page
+def search_suggest(request):
+    """Questions for what is typed in a search box (the last word a prefix), as JSON for suggest.js."""
+    found = suggestions(request.GET.get("q", ""))
+    data = [{"url": url, "question": question, "subject": subject} for url, question, subject in found]
+    return JsonResponse({"suggestions": data})
 
 
 @require_safe
@@ -184,7 +270,8 @@ def article_detail(request, subject, slug):
     article = resolve_article(request, request.path_info)
     if isinstance(article, HttpResponse):
         return article
-    keywords = keywords_of(article=article.pk)
+    keywords = keyword_groups.merged(keywords_of(article=article.pk))
+    shared = keyword_groups.shared_keys(article.pk, [slug for _, slug, _ in keywords])
     reading = further_reading(article=article.pk, subject=article.subject_id, now=timezone.now())
     related = [(url, question) for url, question, position in reading if position is not None]
     more = [(url, question) for url, question, position in reading if position is None]
@@ -193,11 +280,12 @@ def article_detail(request, subject, slug):
     context = {
         "article": article,
         "posted_on": format_date(article.date, article.date_format),
-        "keywords": [(keyword_path(slug), name) for slug, name in keywords],
+        "keywords": [(keyword_path(slug) if key in shared else "", name) for key, slug, name in keywords],
+        "outline": outline(article.answer_html),
         "related": related,
         "more": more,
         "breadcrumbs": breadcrumbs[:-1],
-        "head": seo.article_head(article, [name for slug, name in keywords], breadcrumbs),
+        "head": seo.article_head(article, [name for _, _, name in keywords], breadcrumbs),
     }
     if not article.is_published:  # a staff preview: never indexed, never kept by a cache
         context["head"].robots = seo.NOINDEX
