@@ -62,7 +62,8 @@ SITE_NAME = os.environ.get("SITE_NAME", "QuickTakes")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the content team's site: the site's name, a dashboard, the SEO report.
+    "articles.editorial.apps.QtakesAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -83,6 +84,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "articles.site.middleware.SecurityHeadersMiddleware",
     "articles.site.cache.PageCacheMiddleware",
+    # Inside the page cache: a cached page is kept compressed, once per encoding (issue 20).
+    "articles.site.compression.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -90,6 +93,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Merged or renamed keywords' and subjects' pages answer 301 to the page that took their place.
+    "articles.editorial.aliases.OldSlugRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "qtakes.urls"
@@ -106,7 +111,12 @@ TEMPLATES = [
         "APP_DIRS": False,
         "OPTIONS": {
             "environment": "articles.site.templating.environment",
-            "context_processors": ["articles.site.context_processors.site"],
+            # The staff banner ("Draft - not public") comes from the editorial tools, which the site does
+            # not import: named here.
+            "context_processors": [
+                "articles.site.context_processors.site",
+                "articles.editorial.context.staff_banner",
+            ],
         },
     },
     {
@@ -245,6 +255,9 @@ if BEHIND_TLS_PROXY:
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
+
+# Social cards (articles.site.cards): drawn on first request or by `manage.py make_cards`, kept here.
+QTAKES_CARDS_DIR = os.environ.get("QTAKES_CARDS_DIR", str(BASE_DIR / "media" / "cards"))
 
 # Import limits (see articles.source).
 QTAKES_MAX_FILE_BYTES = int(os.environ.get("QTAKES_MAX_FILE_BYTES", str(256 * 1024)))

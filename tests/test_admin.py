@@ -269,7 +269,7 @@ def test_change_form_has_its_groups_a_preview_the_source_and_view_on_site(admin_
     page = response.content.decode()
     for group in ("Content", "SEO", "Publishing", "Source"):
         assert f">{group}<" in page
-    assert "<h2>Why</h2>" in page  # the rendered answer's heading, in the preview
+    assert "&lt;h2&gt;Why&lt;/h2&gt;" in page  # the rendered answer's heading, in the preview's frame
     assert "reviewer: Ada" in page  # the file's front matter, unknown keys included
     assert obj.file_hash in page
     assert 'class="viewsitelink"' in page or "View on site" in page

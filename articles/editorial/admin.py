@@ -5,22 +5,26 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.views.main import ChangeList
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from taggit.models import Tag
 
 from .. import history, search
-from ..models import Article, ImportConflict, ImportRun, Redirect, Relation, Subject
-from . import editing
+from ..models import Article, ImportConflict, ImportRun, Keyword, Redirect, Relation, Subject
+from . import access, editing, subjects
+from .audit import log_bulk, with_revisions
 from .conflicts import ConflictsMixin, open_conflict, open_conflict_ids
+from .deletion import DeletionMixin
 from .forms import ArticleForm, RedirectForm, RelationForm, RelationFormSet, SubjectForm
 from .import_runs import ImportRunAdmin
+from .keyword_admin import KeywordAdmin
+from .preview import PreviewMixin
 from .revisions import RevisionsMixin
+from .seo_admin import SeoMixin
+from .subject_admin import MoveToSubjectMixin, SubjectMergeMixin
 
 # taggit's own Tag model is unused: keywords are articles.Keyword, edited on each article as text.
 if admin.site.is_registered(Tag):
@@ -78,22 +82,6 @@ def client_address(request):
         return str(ipaddress.ip_address(entries[-settings.TRUSTED_PROXY_COUNT]))
     except ValueError:
         return remote
-
-
-def log_bulk(request, articles, message):
-    """One history entry per article a bulk action changes (who, what, when); returns their ids."""
-    articles = list(articles.select_related(None).only("pk", "question"))
-    LogEntry.objects.log_actions(request.user.pk, articles, CHANGE, message)
-    return [article.pk for article in articles]
-
-
-def with_revisions(request, message, change):
-    """Run ``change(on_change)`` (a bulk editing service), logging the articles it changes, then keep a
-    revision of each as it now is; returns what ``change`` returns."""
-    changed = []
-    result = change(lambda changing: changed.extend(log_bulk(request, changing, message)))
-    history.record(changed, message, request.user)
-    return result
 
 
 class VisibilityFilter(admin.SimpleListFilter):
@@ -203,7 +191,15 @@ class ArticleChangeList(ChangeList):
 
 
 @admin.register(Article)
-class ArticleAdmin(RevisionsMixin, ConflictsMixin, admin.ModelAdmin):
+class ArticleAdmin(
+    SeoMixin,
+    PreviewMixin,
+    DeletionMixin,
+    MoveToSubjectMixin,
+    RevisionsMixin,
+    ConflictsMixin,
+    admin.ModelAdmin,
+):
     form = ArticleForm
     inlines = [RelationInline]
     list_display = (
@@ -224,18 +220,19 @@ class ArticleAdmin(RevisionsMixin, ConflictsMixin, admin.ModelAdmin):
         "unpublish",
         "hide_from_search_engines",
         "offer_to_search_engines",
+        "move_to_subject",
         "remove_from_site",
     )
     readonly_fields = (
-        "answer_preview", "visibility_label", "url_link", "file_name", "source_id", "source_path", "file_hash",
+        "search_snippet", "visibility_label", "url_link", "file_name", "source_id", "source_path", "file_hash",
         "imported_at", "importer_version", "edited", "front_matter",
     )  # fmt: skip
     fieldsets = (
         (
             "Content",
-            {"fields": ("question", "answer", "answer_preview", "subject", "slug", "title", "article_title")},
+            {"fields": ("question", "answer", "subject", "slug", "title", "article_title")},
         ),
-        ("SEO", {"fields": ("seo_title", "seo_description", "seo_keywords", "no_index")}),
+        ("SEO", {"fields": ("search_snippet", "seo_title", "seo_description", "seo_keywords", "no_index")}),
         ("Publishing", {"fields": ("status", "publish_at", "date", "visibility_label", "url_link")}),
         (
             "Source",
@@ -293,14 +290,12 @@ class ArticleAdmin(RevisionsMixin, ConflictsMixin, admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         conflict = open_conflict(object_id) if str(object_id).isdigit() else None
         extra_context = {**(extra_context or {}), "open_conflict": conflict}
+        if str(object_id).isdigit():
+            extra_context.update(self.preview_links(object_id), **self.removal_links(request, object_id))
         return super().change_view(request, object_id, form_url, extra_context)
 
-    @admin.display(description="preview of the answer (as saved)")
-    def answer_preview(self, article):
-        if not article.answer_html:
-            return "Saved answers are rendered here."
-        # Rendered and sanitised once, on import or save (articles.rendering): safe to show as is.
-        return format_html('<div class="qtakes-preview">{}</div>', mark_safe(article.answer_html))  # noqa: S308
+    def add_view(self, request, form_url="", extra_context=None):
+        return super().add_view(request, form_url, {**(extra_context or {}), **self.preview_links()})
 
     @admin.display(description="url")
     def url_link(self, article):
@@ -332,6 +327,7 @@ class ArticleAdmin(RevisionsMixin, ConflictsMixin, admin.ModelAdmin):
         changed = ", ".join(form.changed_data) or "nothing"
         comment = f"Changed in the admin: {changed}." if change else "Created in the admin."
         history.record([form.instance.pk], comment, request.user)
+        self.check_after_save(form)
 
     # -- bulk actions --
     # Each changes the articles it is given: offered to, and run for, only those who may change articles
@@ -379,7 +375,7 @@ class ArticleAdmin(RevisionsMixin, ConflictsMixin, admin.ModelAdmin):
 
 
 @admin.register(Subject)
-class SubjectAdmin(admin.ModelAdmin):
+class SubjectAdmin(SubjectMergeMixin, admin.ModelAdmin):
     form = SubjectForm
     list_display = ("name", "slug", "article_count")
     search_fields = ("name", "slug")
@@ -414,12 +410,17 @@ class SubjectAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         moving = []
+        old_slug = (
+            Subject.objects.filter(pk=obj.pk).values_list("slug", flat=True).first() if change else None
+        )
         moved = editing.save_subject(
             obj,
             on_move=lambda articles, message: moving.append((log_bulk(request, articles, message), message)),
         )
         for ids, message in moving:
             history.record(ids, message, request.user)
+        if old_slug and old_slug != obj.slug:
+            subjects.leave_redirect(old_slug, obj)  # the subject's own page answers 301 too
         if moved:
             self.message_user(
                 request,
@@ -444,3 +445,5 @@ class RedirectAdmin(admin.ModelAdmin):
 
 
 admin.site.register(ImportRun, ImportRunAdmin)
+admin.site.register(Keyword, KeywordAdmin)
+access.register(admin.site)

@@ -9,6 +9,7 @@ from ..models import SLUG_LENGTH, Article, Redirect, Relation, Subject
 from ..places import article_url, check_article_url
 from ..source import SITE_PATH, decode_answer
 from . import editing
+from .widgets import AnswerEditor, CountedInput, CountedTextarea
 
 
 class ArticleForm(forms.ModelForm):
@@ -32,10 +33,10 @@ class ArticleForm(forms.ModelForm):
             "question": forms.TextInput(attrs={"class": "vLargeTextField"}),
             "title": forms.TextInput(attrs={"class": "vLargeTextField"}),
             "article_title": forms.TextInput(attrs={"class": "vLargeTextField"}),
-            "seo_title": forms.TextInput(attrs={"class": "vLargeTextField"}),
-            "seo_description": forms.Textarea(attrs={"rows": 3}),
+            "seo_title": CountedInput("title"),
+            "seo_description": CountedTextarea("description"),
             "seo_keywords": forms.Textarea(attrs={"rows": 2}),
-            "answer": forms.Textarea(attrs={"rows": 24, "class": "vLargeTextField"}),
+            "answer": AnswerEditor(),
         }
 
     def __init__(self, *args, **kwargs):

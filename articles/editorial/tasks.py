@@ -11,7 +11,7 @@ from django_tasks import task
 from ..importing.importer import import_paths
 from ..importing.locks import ImportBusy
 from ..models import ImportRun
-from . import undo
+from . import seo_store, undo
 from .uploads import UploadRefused, unpacked
 
 
@@ -38,6 +38,7 @@ def run_import(run_id, dry_run):
         return
     if not dry_run:
         run.upload.delete()  # imported: the articles keep the files' text
+        check_seo.enqueue()  # the imported articles' SEO problems, for the report and the dashboard
 
 
 @task()
@@ -45,3 +46,9 @@ def undo_import(run_id, user_id):
     run = ImportRun.objects.get(pk=run_id)
     user = get_user_model().objects.filter(pk=user_id).first()
     undo.undo_run(run, user)
+
+
+@task()
+def check_seo():
+    """Check every article's SEO (seo_store.check_all): after an import, or from the report's button."""
+    seo_store.check_all()
