@@ -17,15 +17,14 @@ import yaml
 
 from ..models import Article
 from ..source import RELATED_KEY, SafeLoader, read_related, start_of
+from ..source.fields import FIELDS, KEY_ORDER
 from .emitter import emit, same
 
 PUBLISHING_KEY = "publishing"
 CLOSING = "---\n\n&nbsp;"  # what follows the front matter in every real file
-# The format's keys in the format's order; related_articleN, unknown keys and publishing come after.
-KEY_ORDER = [
-    "_schema", "id", "date", "title", "article_title", "date_format", "post_on_text", "seo", "author",
-    "question", "no_index", "answer", "subject", "file_name", "url", "score",
-]  # fmt: skip
+# The file's fields; the format's keys in their order come from the table, and related_articleN, unknown
+# keys and publishing come after them.
+KEYED_FIELDS = [column for column in FIELDS if column.key]  # where the file keeps each
 TOP_KEY = re.compile(r"^(?P<key>[^\s#:'\"][^:]*|'[^']*'|\"[^\"]*\"):(?:[ \t]|$)")
 STYLE_LINE = re.compile(r"^(?P<indent> *)(?P<key>[^\s#:][^:]*):(?P<rest>.*)$")
 PUBLISHING_LINE = re.compile(r"^publishing:", re.MULTILINE)
@@ -164,49 +163,31 @@ def matches_export(article_id, text):
 
 
 def merged_values(article, relations, original):
-    """The file's values with the article's current content merged in."""
-    values = dict(original)
-    values.update(
-        {
-            "_schema": article.schema,
-            "id": article.source_id,
-            "date": article.date,
-            "title": article.title,
-            "article_title": article.article_title,
-            "date_format": article.date_format,
-            "post_on_text": article.post_on_text,
-            "seo": merged_seo(article, original),
-            "author": article.author,
-            "question": article.question,
-            "answer": article.answer_source,
-            "subject": article.source_subject,
-            "file_name": article.file_name,
-            "url": article.url,
-        }
-    )
-    if article.no_index or "no_index" in original:
-        values["no_index"] = article.no_index
-    if article.score is not None:
-        values["score"] = article.score
-    else:
-        values.pop("score", None)
+    """The file's values with the article's current content merged in, field by field of the table
+    (articles.source.fields): a nested field (``seo.title``) is written when it has a value or the file had
+    it; an optional one (``no_index``, ``score``) when it is set, or the file had it."""
+    values, nested = dict(original), {}
+    for column in KEYED_FIELDS:
+        value, top = getattr(article, column.column), column.key[0]
+        if len(column.key) == 2:
+            mapping = nested.setdefault(
+                top, dict(original[top]) if isinstance(original.get(top), dict) else {}
+            )
+            if value or column.key[1] in mapping or not original:
+                mapping[column.key[1]] = value
+        elif (
+            not column.optional
+            or (value is not None and value is not False)
+            or top in original
+            and value is not None
+        ):
+            values[top] = value
+        else:
+            values.pop(top, None)
+    values.update(nested)
     merge_related(values, relations, original)
     set_publishing(values, publishing_values(article))
     return values
-
-
-def merged_seo(article, original):
-    """The file's ``seo`` mapping with the article's seo fields merged in (an empty one left out unless
-    the file had it)."""
-    seo = dict(original.get("seo") or {}) if isinstance(original.get("seo"), dict) else {}
-    for key, value in (
-        ("title", article.seo_title),
-        ("page_description", article.seo_description),
-        ("page_keywords", article.seo_keywords),
-    ):
-        if value or key in seo or not original:
-            seo[key] = value
-    return seo
 
 
 def merge_related(values, relations, original):
