@@ -57,8 +57,8 @@ def deferred_bumps():
     """Inside a transaction: the rows written leave the generation alone, then it is bumped once.
 
     SQLite's bump triggers run once per row (migration 0006). PostgreSQL's run once per statement, but
-    the first one would lock the state row until the commit, so two batches written at once would take
-    turns (migration 0008). The flag is set and cleared inside the caller's transaction, so no other
+    the first one would lock the state row until the commit, so an admin save during an import batch
+    would wait for the whole batch (migration 0008). The flag is set and cleared inside the caller's transaction, so no other
     connection ever sees it set, and a rollback clears it with everything else.
     """
     if not connection.in_atomic_block:
